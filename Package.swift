@@ -1,0 +1,79 @@
+// swift-tools-version:6.0
+// ChannelWatch: alerting for 360dialog partners' WhatsApp channels.
+// One module per pipeline stage (see DESIGN.md); libcurl and libpq through thin C shims.
+import PackageDescription
+
+let package = Package(
+    name: "ChannelWatch",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "channelwatch", targets: ["channelwatch"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/swhitty/FlyingFox.git", from: "0.27.1"),
+    ],
+    targets: [
+        // C shims: typed wrappers for libcurl's varargs setopt/getinfo, and libpq's header + macros.
+        .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
+        .target(name: "CLibPQ", linkerSettings: [.linkedLibrary("pq")]),
+
+        // I/O modules: transports with no knowledge of 360dialog, alerts or Slack.
+        .target(name: "Curl", dependencies: ["CCurl"]),
+        .target(name: "Postgres", dependencies: [
+            "CLibPQ",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        // Shared values: JSON documents kept whole, and strict YAML reading with file:line:col diagnostics.
+        .target(name: "JSON"),
+        .target(name: "YAMLSupport", dependencies: [
+            "JSON",
+            .product(name: "Yams", package: "Yams"),
+        ]),
+
+        // The configuration file: partners, database, poll schedule, receivers, routes; secrets kept secret.
+        .target(name: "Config", dependencies: [
+            "JSON", "YAMLSupport",
+            .product(name: "Yams", package: "Yams"),
+        ]),
+
+        // Deciders: rule files and their evaluation. Pure — no I/O beyond reading files.
+        .target(name: "Rules", dependencies: [
+            "JSON", "YAMLSupport",
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "Mustache", package: "swift-mustache"),
+        ]),
+
+        // The 360dialog Partner API: channel model, paging client, and the scenario simulator.
+        .target(name: "PartnerAPI", dependencies: [
+            "Curl", "JSON", "YAMLSupport",
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "FlyingFox", package: "FlyingFox"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        // The command line: parses arguments and calls into the modules.
+        .executableTarget(name: "channelwatch", dependencies: [
+            "Curl", "Postgres", "JSON", "YAMLSupport", "Config", "Rules", "PartnerAPI",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        // Test tooling shared by the test targets: a real PostgreSQL, HTTP and SMTP sinks.
+        .target(name: "TestSupport", dependencies: [
+            "Postgres",
+            .product(name: "Logging", package: "swift-log"),
+        ], path: "Tests/Support"),
+
+        .testTarget(name: "CurlTests", dependencies: ["Curl", "TestSupport"]),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
+        .testTarget(name: "ConfigTests", dependencies: ["Config", "YAMLSupport", "JSON"]),
+        .testTarget(name: "RulesTests", dependencies: ["Rules", "JSON", "YAMLSupport"]),
+        .testTarget(name: "PartnerAPITests", dependencies: ["PartnerAPI", "TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

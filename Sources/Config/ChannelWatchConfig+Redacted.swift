@@ -1,0 +1,77 @@
+import Foundation
+import JSON
+import YAMLSupport
+
+extension ChannelWatchConfig {
+    /// The effective configuration with every secret replaced by `<redacted>` — what `check` prints.
+    public var redacted: JSONValue {
+        .object([
+            "partners": .array(partners.map(\.redacted)),
+            "database": .object(["url": .string(Redaction.databaseURL(database.url))]),
+            "poll": .object([
+                "interval": .string(DurationText.format(poll.interval)),
+                "jitter": .string(DurationText.format(poll.jitter)),
+                "timeout": .string(DurationText.format(poll.timeout)),
+                "failing_after": .number(Double(poll.failingAfter)),
+            ]),
+            "rules": .array(rules.map(JSONValue.string)),
+            "listen": listen.map(JSONValue.string) ?? .null,
+            "receivers": .array(receivers.map(\.redacted)),
+            "routes": .array(routes.map(\.redacted)),
+            "max_delivery_age": .string(DurationText.format(maxDeliveryAge)),
+        ])
+    }
+}
+
+extension PartnerConfig {
+    var redacted: JSONValue {
+        var members: [String: JSONValue] = [
+            "id": .string(id), "api_key": .string(Redaction.marker), "base_url": .string(baseURL),
+            "filters": .object(filters), "page_size": .number(Double(pageSize)),
+            "concurrency": .number(Double(concurrency)), "first_poll": .string(firstPoll.rawValue),
+        ]
+        if let sort { members["sort"] = .string(sort) }
+        return .object(members)
+    }
+}
+
+extension ReceiverConfig {
+    var redacted: JSONValue {
+        var members: [String: JSONValue] = ["name": .string(name), "type": .string(typeName)]
+        switch kind {
+        case .slack(let url):
+            members["url"] = .string(Redaction.url(url))
+        case .webhook(let url, let secret):
+            members["url"] = .string(Redaction.url(url))
+            if secret != nil { members["secret"] = .string(Redaction.marker) }
+        case .email(let email):
+            members["smtp_url"] = .string(email.smtpURL)
+            members["require_tls"] = .bool(email.requireTLS)
+            if let username = email.username { members["username"] = .string(username) }
+            if email.password != nil { members["password"] = .string(Redaction.marker) }
+            members["from"] = .string(email.from)
+            members["to"] = .array(email.to.map(JSONValue.string))
+        case .console:
+            break
+        }
+        return .object(members)
+    }
+}
+
+extension RouteConfig {
+    var redacted: JSONValue {
+        var match: [String: JSONValue] = [:]
+        for matcher in matchers {
+            switch matcher.test {
+            case .equals(let value): match[matcher.label] = .string(value)
+            case .matches(let pattern): match[matcher.label] = .string("=~ \(pattern)")
+            }
+        }
+        var members: [String: JSONValue] = [
+            "match": .object(match), "receivers": .array(receivers.map(JSONValue.string)),
+            "continue": .bool(`continue`), "group_by": .array(groupBy.map(JSONValue.string)),
+        ]
+        if let repeatInterval { members["repeat_interval"] = .string(DurationText.format(repeatInterval)) }
+        return .object(members)
+    }
+}

@@ -1,0 +1,72 @@
+import JSON
+
+/// The whole configuration file (SPEC §6), validated and with `${VAR}` and `_file` secrets resolved.
+public struct ChannelWatchConfig: Sendable {
+    /// The file it was read from.
+    public var file: String
+    /// The partners whose channels are polled, in file order.
+    public var partners: [PartnerConfig]
+    /// Where the state lives.
+    public var database: DatabaseConfig
+    /// Poll schedule and failure threshold.
+    public var poll: PollConfig
+    /// Rule files and directories, resolved against the config file's directory.
+    public var rules: [String]
+    /// `host:port` of the health, readiness and metrics endpoint; `nil` disables it.
+    public var listen: String?
+    /// Where notifications go.
+    public var receivers: [ReceiverConfig]
+    /// Which receivers get which events.
+    public var routes: [RouteConfig]
+    /// How long a delivery keeps being retried before it is dead.
+    public var maxDeliveryAge: Duration
+}
+
+/// One 360dialog partner account.
+public struct PartnerConfig: Sendable {
+    /// The partner id of the Partner API path.
+    public var id: String
+    /// The partner API key, sent as `X-API-Key`.
+    public var apiKey: Secret
+    /// e.g. `https://hub.360dialog.io`.
+    public var baseURL: String
+    /// Server-side filters, sent as the `filters` query parameter.
+    public var filters: [String: JSONValue]
+    /// Optional server-side sort, e.g. `id` or `-created_at`.
+    public var sort: String?
+    /// Channels per page (`limit`).
+    public var pageSize: Int
+    /// Pages fetched at once.
+    public var concurrency: Int
+    /// What the first poll of a partner does with conditions that already hold.
+    public var firstPoll: FirstPollMode
+}
+
+/// What the first poll of a partner (no stored snapshot) does with conditions that already hold.
+public enum FirstPollMode: String, Sendable, CaseIterable {
+    /// Fire them, grouped into one notification per receiver.
+    case notify
+    /// Record them as firing without notifying.
+    case baseline
+}
+
+/// The PostgreSQL connection.
+public struct DatabaseConfig: Sendable {
+    /// A libpq URI or conninfo string; empty means libpq's defaults (PG* environment variables).
+    /// It may hold a password, so it is a secret.
+    public var url: Secret
+}
+
+/// The poll schedule.
+public struct PollConfig: Sendable {
+    /// Time between polls of one partner.
+    public var interval: Duration = .seconds(300)
+    /// Random spread added to or taken from each interval, so replicas and partners drift apart.
+    public var jitter: Duration = .seconds(15)
+    /// Deadline of one poll, retries included.
+    public var timeout: Duration = .seconds(120)
+    /// Consecutive failed polls before `poll_failing` fires.
+    public var failingAfter: Int = 3
+
+    public init() {}
+}

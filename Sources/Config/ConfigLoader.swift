@@ -1,0 +1,39 @@
+import Foundation
+import JSON
+import YAMLSupport
+import Yams
+
+/// Reads and validates a configuration file, collecting every problem as `FILE:LINE:COLUMN: message`.
+public struct ConfigLoader {
+    /// Expands `${VAR}` references.
+    public var expansion: EnvironmentExpansion
+
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        expansion = EnvironmentExpansion(environment: environment)
+    }
+
+    /// Which file to read: `--config`, else `$CHANNELWATCH_CONFIG`, else `./channelwatch.yml`.
+    public static func resolvePath(_ explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let explicit, !explicit.isEmpty { return explicit }
+        if let fromEnvironment = environment["CHANNELWATCH_CONFIG"], !fromEnvironment.isEmpty { return fromEnvironment }
+        return "channelwatch.yml"
+    }
+
+    /// Loads `path`; throws ``Diagnostics`` listing every problem, and changes nothing.
+    public func load(path: String) throws(Diagnostics) -> ChannelWatchConfig {
+        let root: Node?
+        do {
+            root = try YAMLFile.load(path: path)
+        } catch {
+            throw Diagnostics([error])
+        }
+        let collector = DiagnosticCollector()
+        let context = ConfigReadingContext(file: path, collector: collector, expansion: expansion)
+        guard let root else {
+            throw Diagnostics([Diagnostic(file: path, line: 0, column: 0, message: "the file is empty; it needs at least 'partners'")])
+        }
+        let config = context.readRoot(root)
+        if let config, collector.isEmpty { return config }
+        throw Diagnostics(collector.items)
+    }
+}

@@ -1,0 +1,75 @@
+/// A named destination for notifications.
+public struct ReceiverConfig: Sendable {
+    /// The name routes refer to.
+    public var name: String
+    /// The kind of receiver and its settings.
+    public var kind: Kind
+
+    /// The receiver types of SPEC §5.
+    public enum Kind: Sendable {
+        /// A Slack incoming webhook; the URL itself is the credential.
+        case slack(url: Secret)
+        /// Email over SMTP.
+        case email(EmailSettings)
+        /// A JSON POST, signed with HMAC-SHA256 when a secret is set.
+        case webhook(url: Secret, secret: Secret?)
+        /// One line per event on standard output.
+        case console
+    }
+
+    /// The type's name as written in the config file.
+    public var typeName: String {
+        switch kind {
+        case .slack: return "slack"
+        case .email: return "email"
+        case .webhook: return "webhook"
+        case .console: return "console"
+        }
+    }
+}
+
+/// SMTP settings of an email receiver.
+public struct EmailSettings: Sendable {
+    /// `smtp://host:port` (STARTTLS) or `smtps://host:port` (implicit TLS).
+    public var smtpURL: String
+    /// Whether STARTTLS is required on `smtp://` (default true); `false` allows plaintext.
+    public var requireTLS: Bool
+    /// SMTP AUTH user, if any.
+    public var username: String?
+    /// SMTP AUTH password, if any.
+    public var password: Secret?
+    /// The From header, e.g. `ChannelWatch <alerts@example.com>`.
+    public var from: String
+    /// Recipient addresses.
+    public var to: [String]
+    /// An extra CA bundle to trust (for a private mail relay).
+    public var caFile: String?
+}
+
+/// One route: which events go to which receivers, and how they are grouped.
+public struct RouteConfig: Sendable {
+    /// Label matchers; every one must match.
+    public var matchers: [LabelMatcher]
+    /// Receiver names.
+    public var receivers: [String]
+    /// Whether later routes are tried after this one matched.
+    public var `continue`: Bool
+    /// Labels that make one notification group (default `[rule]`).
+    public var groupBy: [String]
+    /// Re-notify a still-firing alert after this long; `nil` never.
+    public var repeatInterval: Duration?
+}
+
+/// `label: value` (equality) or `label: "=~ regex"` (full match of a regular expression).
+public struct LabelMatcher: Sendable {
+    /// The label's name, e.g. `severity`.
+    public var label: String
+    /// What the value must be.
+    public var test: Test
+
+    /// Equality or a regular expression.
+    public enum Test: Sendable {
+        case equals(String)
+        case matches(pattern: String)
+    }
+}

@@ -1,0 +1,171 @@
+import Config
+import Foundation
+import JSON
+import Testing
+import YAMLSupport
+
+@Suite struct ConfigLoaderTests {
+    static let specExample = """
+        partners:
+          - id: ${D360_PARTNER_ID}
+            api_key: ${D360_API_KEY}
+            base_url: https://hub.360dialog.io
+            filters: {}
+            page_size: 100
+            concurrency: 4
+            first_poll: notify
+        database:
+          url: ${DATABASE_URL:-}
+        poll: {interval: 5m, jitter: 15s, timeout: 2m, failing_after: 3}
+        rules: [Rules]
+        listen: 127.0.0.1:9464
+        receivers:
+          - {name: ops-slack, type: slack, url: "${SLACK_WEBHOOK_URL}"}
+          - {name: oncall, type: email, smtp_url: "smtps://smtp.example.com:465", username: alerts,
+             password: "${SMTP_PASSWORD}", from: "ChannelWatch <alerts@example.com>", to: [oncall@example.com]}
+          - {name: audit, type: webhook, url: "https://hooks.example.com/cw", secret: "${WEBHOOK_SECRET}"}
+        routes:
+          - {match: {severity: critical}, receivers: [ops-slack, oncall], group_by: [rule, waba_id]}
+          - {receivers: [ops-slack], repeat_interval: 24h}
+        """
+
+    static let environment = [
+        "D360_PARTNER_ID": "partner-1", "D360_API_KEY": "key-SECRET-123",
+        "SLACK_WEBHOOK_URL": "https://hooks.slack.com/services/T000/B000/SLACKSECRET",
+        "SMTP_PASSWORD": "smtp-SECRET-pw", "WEBHOOK_SECRET": "whsec-SECRET",
+    ]
+
+    func load(_ text: String, environment: [String: String] = environment) throws -> (Result<ChannelWatchConfig, Diagnostics>, String) {
+        let fixture = try ConfigFixture()
+        defer { fixture.remove() }
+        let path = try fixture.write("channelwatch.yml", text)
+        let result = Result { () throws(Diagnostics) in try ConfigLoader(environment: environment).load(path: path) }
+        return (result, path)
+    }
+
+    func errors(_ text: String, environment: [String: String] = environment) throws -> [String] {
+        let (result, path) = try load(text, environment: environment)
+        guard case .failure(let diagnostics) = result else {
+            Issue.record("expected the config to be refused")
+            return []
+        }
+        return diagnostics.items.map { $0.description.replacingOccurrences(of: path, with: "F") }
+    }
+
+    @Test func specExampleLoadsWithEverySection() throws {
+        let (result, path) = try load(Self.specExample)
+        let config = try result.get()
+        #expect(config.partners.count == 1)
+        #expect(config.partners[0].id == "partner-1")
+        #expect(config.partners[0].apiKey.revealed == "key-SECRET-123")
+        #expect(config.partners[0].firstPoll == .notify)
+        #expect(config.poll.interval == .seconds(300))
+        #expect(config.poll.jitter == .seconds(15))
+        #expect(config.poll.timeout == .seconds(120))
+        #expect(config.database.url.isEmpty)
+        #expect(config.rules == [(path as NSString).deletingLastPathComponent + "/Rules"])
+        #expect(config.receivers.map(\.name) == ["ops-slack", "oncall", "audit"])
+        #expect(config.routes.count == 2)
+        #expect(config.routes[0].groupBy == ["rule", "waba_id"])
+        #expect(config.routes[1].groupBy == ["rule"])
+        #expect(config.routes[1].repeatInterval == .seconds(86_400))
+    }
+
+    @Test func redactedOutputHoldsNoSecret() throws {
+        let config = try load(Self.specExample).0.get()
+        let text = String(decoding: config.redacted.encoded(), as: UTF8.self)
+        for secret in ["key-SECRET-123", "SLACKSECRET", "smtp-SECRET-pw", "whsec-SECRET", "/services/", "example.com/cw"] {
+            #expect(!text.contains(secret), "\(secret) leaked into \(text)")
+        }
+        #expect(text.contains("https://hooks.slack.com/<redacted>"))
+        #expect(String(describing: config.partners[0].apiKey) == "<redacted>")
+        #expect("\(config.partners[0])".contains("key-SECRET") == false)
+    }
+
+    @Test func databasePasswordIsRedacted() {
+        #expect(Redaction.databaseURL(Secret("postgresql://cw:hunter2@db:5432/cw")) == "postgresql://cw:%3Credacted%3E@db:5432/cw"
+            || Redaction.databaseURL(Secret("postgresql://cw:hunter2@db:5432/cw")) == "postgresql://cw:<redacted>@db:5432/cw")
+        #expect(!Redaction.databaseURL(Secret("host=db password='hun ter2' user=cw")).contains("hun"))
+        #expect(!Redaction.databaseURL(Secret("postgresql://db/cw?password=hunter2")).contains("hunter2"))
+    }
+
+    @Test func unknownKeyNamesFileLineColumnWithHint() throws {
+        let found = try errors("""
+            partners:
+              - id: p1
+                api_key: k
+                page_sise: 100
+            """)
+        #expect(found == ["F:4:5: unknown key 'page_sise' (did you mean 'page_size'?)"])
+    }
+
+    @Test func everyErrorIsReportedNotJustTheFirst() throws {
+        let found = try errors("""
+            partners:
+              - id: p1
+                api_key: k
+                first_poll: baselin
+                concurrency: 0
+            poll: {interval: 5 minutes}
+            receivers:
+              - {name: s, type: slak, url: "https://x"}
+            routes:
+              - {receivers: [nobody]}
+            """)
+        #expect(found.contains("F:4:17: partner p1: 'first_poll' must be notify or baseline, found 'baselin' (did you mean 'baseline'?)"))
+        #expect(found.contains("F:5:18: partner p1: 'concurrency' must be between 1 and 64, found 0"))
+        #expect(found.contains("F:6:18: 'interval' must be a duration like 500ms, 15s, 5m, 24h or 2d, found '5 minutes'"))
+        #expect(found.contains { $0.hasPrefix("F:8:21: receiver s: unknown receiver type 'slak'") && $0.hasSuffix("(did you mean 'slack'?)") })
+        #expect(found.contains("F:10:18: route: unknown receiver 'nobody'"))
+        #expect(found.count == 5, "\(found)")
+    }
+
+    @Test func unsetEnvironmentVariableIsAnError() throws {
+        let found = try errors("partners:\n  - id: p1\n    api_key: ${MISSING_KEY}\n", environment: [:])
+        #expect(found == ["F:3:14: 'api_key': environment variable MISSING_KEY is not set (use ${MISSING_KEY:-default} for a default)"])
+    }
+
+    @Test func secretFromFileAndNotBoth() throws {
+        let fixture = try ConfigFixture()
+        defer { fixture.remove() }
+        try fixture.write("api-key", "from-file-KEY\n")
+        let path = try fixture.write("channelwatch.yml", "partners:\n  - {id: p1, api_key_file: api-key}\n")
+        let config = try ConfigLoader(environment: [:]).load(path: path)
+        #expect(config.partners[0].apiKey.revealed == "from-file-KEY")
+
+        let both = try errors("partners:\n  - {id: p1, api_key: inline, api_key_file: /nonexistent}\n")
+        #expect(both == ["F:2:23: partner p1: 'api_key' and 'api_key_file' are both set; keep one"])
+    }
+
+    @Test func receiverValidationNeverEchoesSecrets() throws {
+        let found = try errors("""
+            partners: [{id: p1, api_key: k}]
+            receivers:
+              - {name: bad-slack, type: slack, url: "not a url SECRETPART"}
+              - {name: mail, type: email, smtp_url: "http://smtp.example.com"}
+              - {name: hook, type: webhook, url: "ftp://x/SECRETPART"}
+            """)
+        #expect(found.contains("F:3:41: receiver bad-slack: 'url' must be an https:// Slack incoming-webhook URL"))
+        #expect(found.contains("F:4:41: receiver mail: 'smtp_url' must be smtp://host:port or smtps://host:port"))
+        #expect(found.contains { $0.hasPrefix("F:4:5: missing required key 'from'") })
+        #expect(found.contains { $0.hasPrefix("F:4:5: missing required key 'to'") })
+        #expect(found.contains("F:5:38: receiver hook: 'url' must be an http:// or https:// URL"))
+        #expect(!found.joined().contains("SECRETPART"))
+    }
+
+    @Test func duplicatesAndBadYAML() throws {
+        let duplicate = try errors("partners:\n  - {id: p1, api_key: a}\n  - {id: p1, api_key: b}\n")
+        #expect(duplicate == ["F:3:5: duplicate partner id 'p1' (first defined at line 2)"])
+        let broken = try errors("partners:\n  - id: p1\n   api_key: [\n")
+        #expect(broken.count == 1)
+        #expect(broken[0].hasPrefix("F:3:"))
+        let empty = try errors("")
+        #expect(empty == ["F: the file is empty; it needs at least 'partners'"])
+    }
+
+    @Test func configPathResolutionOrder() {
+        #expect(ConfigLoader.resolvePath("a.yml", environment: ["CHANNELWATCH_CONFIG": "b.yml"]) == "a.yml")
+        #expect(ConfigLoader.resolvePath(nil, environment: ["CHANNELWATCH_CONFIG": "b.yml"]) == "b.yml")
+        #expect(ConfigLoader.resolvePath(nil, environment: [:]) == "channelwatch.yml")
+    }
+}
