@@ -48,6 +48,9 @@ let package = Package(
             .product(name: "Mustache", package: "swift-mustache"),
         ]),
 
+        // Alert state, routes and grouping, and the PostgreSQL store with its outbox.
+        .target(name: "Alerting", dependencies: ["Config", "JSON", "Rules", "Postgres"]),
+
         // The 360dialog Partner API: channel model, paging client, and the scenario simulator.
         .target(name: "PartnerAPI", dependencies: [
             "Curl", "JSON", "YAMLSupport",
@@ -58,7 +61,7 @@ let package = Package(
 
         // The command line: parses arguments and calls into the modules.
         .executableTarget(name: "channelwatch", dependencies: [
-            "Curl", "Postgres", "JSON", "YAMLSupport", "Config", "Rules", "PartnerAPI",
+            "Curl", "Postgres", "JSON", "YAMLSupport", "Config", "Rules", "Alerting", "PartnerAPI",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -72,6 +75,7 @@ let package = Package(
         .testTarget(name: "CurlTests", dependencies: ["Curl", "TestSupport"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "YAMLSupport", "JSON"]),
+        .testTarget(name: "AlertingTests", dependencies: ["Alerting", "Config", "TestSupport"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "JSON", "YAMLSupport"]),
         .testTarget(name: "PartnerAPITests", dependencies: ["PartnerAPI", "TestSupport"]),
     ],

@@ -20,6 +20,20 @@ public struct ChannelWatchConfig: Sendable {
     public var routes: [RouteConfig]
     /// How long a delivery keeps being retried before it is dead.
     public var maxDeliveryAge: Duration
+
+    public init(file: String = "(in code)", partners: [PartnerConfig], database: DatabaseConfig,
+                poll: PollConfig = PollConfig(), rules: [String], listen: String? = nil,
+                receivers: [ReceiverConfig] = [], routes: [RouteConfig] = [], maxDeliveryAge: Duration = .seconds(86_400)) {
+        self.file = file
+        self.partners = partners
+        self.database = database
+        self.poll = poll
+        self.rules = rules
+        self.listen = listen
+        self.receivers = receivers
+        self.routes = routes
+        self.maxDeliveryAge = maxDeliveryAge
+    }
 }
 
 /// One 360dialog partner account.
@@ -40,6 +54,18 @@ public struct PartnerConfig: Sendable {
     public var concurrency: Int
     /// What the first poll of a partner does with conditions that already hold.
     public var firstPoll: FirstPollMode
+
+    public init(id: String, apiKey: Secret, baseURL: String, filters: [String: JSONValue] = [:], sort: String? = nil,
+                pageSize: Int = 100, concurrency: Int = 4, firstPoll: FirstPollMode = .notify) {
+        self.id = id
+        self.apiKey = apiKey
+        self.baseURL = baseURL
+        self.filters = filters
+        self.sort = sort
+        self.pageSize = pageSize
+        self.concurrency = concurrency
+        self.firstPoll = firstPoll
+    }
 }
 
 /// What the first poll of a partner (no stored snapshot) does with conditions that already hold.
@@ -55,6 +81,9 @@ public struct DatabaseConfig: Sendable {
     /// A libpq URI or conninfo string; empty means libpq's defaults (PG* environment variables).
     /// It may hold a password, so it is a secret.
     public var url: Secret
+
+    public init(url: String) { self.url = Secret(url) }
+    public init(url: Secret) { self.url = url }
 }
 
 /// The poll schedule.

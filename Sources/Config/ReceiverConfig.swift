@@ -5,6 +5,11 @@ public struct ReceiverConfig: Sendable {
     /// The kind of receiver and its settings.
     public var kind: Kind
 
+    public init(name: String, kind: Kind) {
+        self.name = name
+        self.kind = kind
+    }
+
     /// The receiver types of SPEC §5.
     public enum Kind: Sendable {
         /// A Slack incoming webhook; the URL itself is the credential.
@@ -44,6 +49,17 @@ public struct EmailSettings: Sendable {
     public var to: [String]
     /// An extra CA bundle to trust (for a private mail relay).
     public var caFile: String?
+
+    public init(smtpURL: String, requireTLS: Bool = true, username: String? = nil, password: Secret? = nil,
+                from: String, to: [String], caFile: String? = nil) {
+        self.smtpURL = smtpURL
+        self.requireTLS = requireTLS
+        self.username = username
+        self.password = password
+        self.from = from
+        self.to = to
+        self.caFile = caFile
+    }
 }
 
 /// One route: which events go to which receivers, and how they are grouped.
@@ -58,6 +74,15 @@ public struct RouteConfig: Sendable {
     public var groupBy: [String]
     /// Re-notify a still-firing alert after this long; `nil` never.
     public var repeatInterval: Duration?
+
+    public init(matchers: [LabelMatcher] = [], receivers: [String], continue shouldContinue: Bool = false,
+                groupBy: [String] = ["rule"], repeatInterval: Duration? = nil) {
+        self.matchers = matchers
+        self.receivers = receivers
+        self.continue = shouldContinue
+        self.groupBy = groupBy
+        self.repeatInterval = repeatInterval
+    }
 }
 
 /// `label: value` (equality) or `label: "=~ regex"` (full match of a regular expression).
@@ -66,6 +91,11 @@ public struct LabelMatcher: Sendable {
     public var label: String
     /// What the value must be.
     public var test: Test
+
+    public init(label: String, test: Test) {
+        self.label = label
+        self.test = test
+    }
 
     /// Equality or a regular expression.
     public enum Test: Sendable {

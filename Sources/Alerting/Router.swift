@@ -1,0 +1,73 @@
+import Config
+import Foundation
+
+/// Decides which receivers get an event and how events are grouped (SPEC §3, §6).
+///
+/// Routes are tried in order; the first one whose matchers all hold wins, unless it says
+/// `continue: true`, in which case later routes are tried too. Pure: labels in, targets out.
+public struct Router: Sendable {
+    /// One receiver an event goes to, and the group it joins there.
+    public struct Target: Hashable, Sendable {
+        /// The receiver's name.
+        public var receiver: String
+        /// The group within the receiver: `rule=quality_low,waba_id=123` (group_by labels in order).
+        public var groupKey: String
+        /// How often a still-firing alert is re-notified through this route; `nil` never.
+        public var repeatInterval: Duration?
+    }
+
+    private let routes: [CompiledRoute]
+
+    /// Compiles the routes' regular expressions; the config loader has already validated them.
+    public init(routes: [RouteConfig]) {
+        self.routes = routes.map(CompiledRoute.init)
+    }
+
+    /// The targets for an event with these labels, each receiver at most once
+    /// (the first route that names it decides its group).
+    public func targets(for labels: [String: String]) -> [Target] {
+        var targets: [Target] = []
+        for route in routes where route.matches(labels) {
+            let groupKey = Self.groupKey(labels: labels, groupBy: route.config.groupBy)
+            for receiver in route.config.receivers where !targets.contains(where: { $0.receiver == receiver }) {
+                targets.append(Target(receiver: receiver, groupKey: groupKey, repeatInterval: route.config.repeatInterval))
+            }
+            if !route.config.continue { break }
+        }
+        return targets
+    }
+
+    /// `label=value` pairs of the group_by labels, in the route's order; a missing label is empty.
+    public static func groupKey(labels: [String: String], groupBy: [String]) -> String {
+        groupBy.map { "\($0)=\(labels[$0] ?? "")" }.joined(separator: ",")
+    }
+}
+
+/// A route with its regular expressions compiled once.
+private struct CompiledRoute: @unchecked Sendable {
+    // @unchecked: NSRegularExpression is immutable after creation and documented thread-safe for matching.
+    let config: RouteConfig
+    let tests: [(label: String, equals: String?, regex: NSRegularExpression?)]
+
+    init(_ config: RouteConfig) {
+        self.config = config
+        tests = config.matchers.map { matcher in
+            switch matcher.test {
+            case .equals(let value):
+                return (matcher.label, value, nil)
+            case .matches(let pattern):
+                // Anchored: `=~` must match the whole value, as in Alertmanager.
+                return (matcher.label, nil, try? NSRegularExpression(pattern: "^(?:\(pattern))$"))
+            }
+        }
+    }
+
+    func matches(_ labels: [String: String]) -> Bool {
+        tests.allSatisfy { test in
+            let value = labels[test.label] ?? ""
+            if let expected = test.equals { return value == expected }
+            guard let regex = test.regex else { return false }
+            return regex.firstMatch(in: value, range: NSRange(value.startIndex..., in: value)) != nil
+        }
+    }
+}
