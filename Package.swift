@@ -49,7 +49,14 @@ let package = Package(
         ]),
 
         // Alert state, routes and grouping, and the PostgreSQL store with its outbox.
-        .target(name: "Alerting", dependencies: ["Config", "JSON", "Rules", "Postgres"]),
+        .target(name: "Alerting", dependencies: [
+            "YAMLSupport",
+            "Config", "JSON", "Rules", "Postgres",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        // Receivers: render, send, classify the outcome. One file per receiver type.
+        .target(name: "Notifiers", dependencies: ["Alerting", "Curl", "Config"]),
 
         // The 360dialog Partner API: channel model, paging client, and the scenario simulator.
         .target(name: "PartnerAPI", dependencies: [
@@ -61,7 +68,7 @@ let package = Package(
 
         // The command line: parses arguments and calls into the modules.
         .executableTarget(name: "channelwatch", dependencies: [
-            "Curl", "Postgres", "JSON", "YAMLSupport", "Config", "Rules", "Alerting", "PartnerAPI",
+            "Curl", "Postgres", "JSON", "YAMLSupport", "Config", "Rules", "Alerting", "Notifiers", "PartnerAPI",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -75,8 +82,8 @@ let package = Package(
         .testTarget(name: "CurlTests", dependencies: ["Curl", "TestSupport"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "YAMLSupport", "JSON"]),
-        .testTarget(name: "AlertingTests", dependencies: ["Alerting", "Config", "TestSupport"]),
-        .testTarget(name: "RulesTests", dependencies: ["Rules", "JSON", "YAMLSupport"]),
+        .testTarget(name: "AlertingTests", dependencies: ["Alerting", "Notifiers", "Config", "Rules", "TestSupport"]),
+        .testTarget(name: "RulesTests", dependencies: ["Rules", "JSON", "YAMLSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "PartnerAPITests", dependencies: ["PartnerAPI", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

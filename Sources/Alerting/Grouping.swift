@@ -28,10 +28,10 @@ public enum Grouping {
         return order.map { groups[$0]! }
     }
 
-    /// The payload of a planned delivery, listing at most ``Notification/maximumEvents`` events.
-    public static func notification(for delivery: PlannedDelivery, id: UUID) -> Notification {
-        let listed = Array(delivery.events.prefix(Notification.maximumEvents))
-        return Notification(deliveryID: id, groupKey: delivery.groupKey, receiver: delivery.receiver,
+    /// The payload of a planned delivery, listing at most ``NotificationPayload/maximumEvents`` events.
+    public static func notification(for delivery: PlannedDelivery, id: UUID) -> NotificationPayload {
+        let listed = Array(delivery.events.prefix(NotificationPayload.maximumEvents))
+        return NotificationPayload(deliveryID: id, groupKey: delivery.groupKey, receiver: delivery.receiver,
                             events: listed, truncatedEvents: delivery.events.count - listed.count)
     }
 }

@@ -17,6 +17,7 @@ public struct Router: Sendable {
     }
 
     private let routes: [CompiledRoute]
+    private var excludedReceiver: String?
 
     /// Compiles the routes' regular expressions; the config loader has already validated them.
     public init(routes: [RouteConfig]) {
@@ -29,12 +30,20 @@ public struct Router: Sendable {
         var targets: [Target] = []
         for route in routes where route.matches(labels) {
             let groupKey = Self.groupKey(labels: labels, groupBy: route.config.groupBy)
-            for receiver in route.config.receivers where !targets.contains(where: { $0.receiver == receiver }) {
+            for receiver in route.config.receivers
+            where receiver != excludedReceiver && !targets.contains(where: { $0.receiver == receiver }) {
                 targets.append(Target(receiver: receiver, groupKey: groupKey, repeatInterval: route.config.repeatInterval))
             }
             if !route.config.continue { break }
         }
         return targets
+    }
+
+    /// The same routes without one receiver (so `delivery_dead` never goes to the receiver that failed).
+    public func excluding(receiver: String) -> Router {
+        var copy = self
+        copy.excludedReceiver = receiver
+        return copy
     }
 
     /// `label=value` pairs of the group_by labels, in the route's order; a missing label is empty.

@@ -11,6 +11,6 @@ struct ChannelWatch: AsyncParsableCommand {
             evaluates YAML rules and notifies Slack, email and webhooks once per incident.
             """,
         version: ChannelWatchVersion.current,
-        subcommands: [VersionCommand.self]
+        subcommands: [CheckCommand.self, RulesCommand.self, VersionCommand.self]
     )
 }

@@ -23,7 +23,7 @@ import Testing
         #expect(planned.allSatisfy { $0.events.count == 200 && $0.groupKey == "rule=messaging_limit_down,waba_id=w1" })
 
         let notification = Grouping.notification(for: planned[0], id: UUID())
-        #expect(notification.events.count == Notification.maximumEvents)
+        #expect(notification.events.count == NotificationPayload.maximumEvents)
         #expect(notification.truncatedEvents == 100)
         #expect(notification.events.first?.channel.id == "c1")
     }

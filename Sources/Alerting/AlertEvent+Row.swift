@@ -1,0 +1,22 @@
+import Foundation
+import Postgres
+
+extension AlertEvent {
+    /// The columns ``init(row:)`` reads, for `SELECT` lists.
+    static let columns = """
+        id, rule, status, severity, summary, description, partner_id, field, from_value, to_value, observed_at, labels, channel
+        """
+
+    /// Reads an event from an `events` row.
+    init(row: PostgresRow) throws {
+        self.init(
+            id: try row.decode(UUID.self, "id"), rule: try row.decode(String.self, "rule"),
+            status: try row.decode(String.self, "status"), severity: try row.decode(String.self, "severity"),
+            summary: try row.decode(String.self, "summary"), description: try row.decode(String.self, "description"),
+            partnerID: try row.decode(String.self, "partner_id"), field: try row.decode(String?.self, "field"),
+            from: try row.decode(String?.self, "from_value"), to: try row.decode(String?.self, "to_value"),
+            observedAt: try row.decode(Date.self, "observed_at"),
+            labels: try AlertEvent.decoder.decode([String: String].self, from: try row.decode(Data.self, "labels")),
+            channel: try AlertEvent.decoder.decode(ChannelSummary.self, from: try row.decode(Data.self, "channel")))
+    }
+}

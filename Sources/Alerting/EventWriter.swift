@@ -1,0 +1,126 @@
+import Foundation
+import JSON
+import Postgres
+import Rules
+
+/// Collects the events of one poll and writes them, their alert changes and their deliveries
+/// inside the recording transaction.
+struct EventWriter {
+    let partnerID: String
+    let observedAt: Date
+    let router: Router
+    /// Whether events added now are notified (false while recording a baseline first poll).
+    var notify = true
+
+    private(set) var events: [AlertEvent] = []
+    private var notified: [Bool] = []
+
+    init(partnerID: String, observedAt: Date, router: Router) {
+        self.partnerID = partnerID
+        self.observedAt = observedAt
+        self.router = router
+    }
+
+    /// Adds the facts of one channel.
+    mutating func add(_ facts: [Fact], channel: ChannelSummary, document: JSONValue?) {
+        for fact in facts {
+            let event = AlertEvent(
+                id: UUID(), rule: fact.rule, status: fact.status.rawValue, severity: fact.severity.rawValue,
+                summary: fact.summary, description: fact.description, partnerID: partnerID, field: fact.field,
+                from: fact.from, to: fact.to, observedAt: observedAt,
+                labels: Self.labels(rule: fact.rule, severity: fact.severity.rawValue, extra: fact.labels,
+                                    partnerID: partnerID, channel: channel),
+                channel: channel)
+            events.append(event)
+            notified.append(notify && (fact.status != .resolved || fact.sendResolved))
+        }
+    }
+
+    /// Adds a system alert event (`poll_failing`, `api_auth_failed`, `delivery_dead`), partner-wide.
+    mutating func addSystem(rule: String, status: FactStatus, severity: String, summary: String, description: String,
+                            extraLabels: [String: String] = [:]) {
+        let channel = ChannelSummary(id: "")
+        events.append(AlertEvent(
+            id: UUID(), rule: rule, status: status.rawValue, severity: severity, summary: summary,
+            description: description, partnerID: partnerID, field: nil, from: nil, to: nil, observedAt: observedAt,
+            labels: Self.labels(rule: rule, severity: severity, extra: extraLabels, partnerID: partnerID, channel: channel),
+            channel: channel))
+        notified.append(true)
+    }
+
+    /// The routing labels of an event: rule labels, then the built-in ones (which win).
+    static func labels(rule: String, severity: String, extra: [String: String], partnerID: String,
+                       channel: ChannelSummary) -> [String: String] {
+        var labels = extra
+        labels.merge(channel.labels) { _, builtIn in builtIn }
+        labels["rule"] = rule
+        labels["severity"] = severity
+        labels["partner_id"] = partnerID
+        if channel.id.isEmpty { labels["channel_id"] = nil }
+        return labels
+    }
+
+    /// Writes events, alert changes and deliveries; returns the events and the number of deliveries.
+    func flush(pollID: Int64?, on connection: PostgresConnection) async throws -> (events: [AlertEvent], deliveries: Int) {
+        guard !events.isEmpty else { return ([], 0) }
+        try await insertEvents(pollID: pollID, on: connection)
+        try await applyAlertChanges(on: connection)
+        let toNotify = zip(events, notified).filter(\.1).map(\.0)
+        let planned = Grouping.plan(events: toNotify, router: router)
+        try await DeliveryWriter.insert(planned, on: connection)
+        try await Reminders.remember(toNotify, router: router, on: connection)
+        return (events, planned.count)
+    }
+
+    private func insertEvents(pollID: Int64?, on connection: PostgresConnection) async throws {
+        func column(_ value: (AlertEvent) -> String?) -> PostgresValue { .textArray(events.map(value)) }
+        let encoder = AlertEvent.encoder
+        try await connection.execute("""
+            INSERT INTO events (id, dedup_key, poll_id, partner_id, channel_id, rule, status, severity, field, from_value,
+                                to_value, summary, description, labels, channel, observed_at, notified)
+            SELECT x.id::uuid, x.dedup_key, $1, $2, x.channel_id, x.rule, x.status, x.severity, x.field, x.from_value,
+                   x.to_value, x.summary, x.description, x.labels::jsonb, x.channel::jsonb, $3, x.notified::boolean
+            FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[],
+                        $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[])
+                 AS x(id, dedup_key, channel_id, rule, status, severity, field, from_value, to_value, summary, description,
+                      labels, channel, notified)
+            """, [
+                PostgresValue(pollID), .text(partnerID), .timestamp(observedAt),
+                column { $0.id.uuidString }, column { Self.dedupKey($0) }, column(\.channel.id), column(\.rule),
+                column(\.status), column(\.severity), column(\.field), column(\.from), column(\.to), column(\.summary),
+                column(\.description),
+                column { String(decoding: (try? encoder.encode($0.labels)) ?? Data("{}".utf8), as: UTF8.self) },
+                column { String(decoding: (try? encoder.encode($0.channel)) ?? Data("{}".utf8), as: UTF8.self) },
+                .textArray(notified.map { $0 ? "t" : "f" }),
+            ])
+    }
+
+    /// Identifies an event so the same fact recorded twice for the same observation is refused by the database.
+    static func dedupKey(_ event: AlertEvent) -> String {
+        let millis = Int64((event.observedAt.timeIntervalSince1970 * 1000).rounded())
+        return "\(event.partnerID)/\(event.channel.id)/\(event.rule)/\(event.status)/\(millis)"
+    }
+
+    private func applyAlertChanges(on connection: PostgresConnection) async throws {
+        let fired = events.filter { $0.status == FactStatus.firing.rawValue }
+        if !fired.isEmpty {
+            try await connection.execute("""
+                INSERT INTO alerts (id, partner_id, channel_id, rule, severity, status, fired_event_id, started_at)
+                SELECT gen_random_uuid(), $1, x.channel_id, x.rule, x.severity, 'firing', x.event_id::uuid, $2
+                FROM unnest($3::text[], $4::text[], $5::text[], $6::text[]) AS x(channel_id, rule, severity, event_id)
+                ON CONFLICT (partner_id, channel_id, rule) WHERE status = 'firing' DO NOTHING
+                """, [.text(partnerID), .timestamp(observedAt), .textArray(fired.map(\.channel.id)),
+                      .textArray(fired.map(\.rule)), .textArray(fired.map(\.severity)),
+                      .textArray(fired.map(\.id.uuidString))])
+        }
+        let resolved = events.filter { $0.status == FactStatus.resolved.rawValue }
+        if !resolved.isEmpty {
+            try await connection.execute("""
+                UPDATE alerts AS a SET status = 'resolved', resolved_event_id = x.event_id::uuid, resolved_at = $2
+                FROM unnest($3::text[], $4::text[], $5::text[]) AS x(channel_id, rule, event_id)
+                WHERE a.partner_id = $1 AND a.channel_id = x.channel_id AND a.rule = x.rule AND a.status = 'firing'
+                """, [.text(partnerID), .timestamp(observedAt), .textArray(resolved.map(\.channel.id)),
+                      .textArray(resolved.map(\.rule)), .textArray(resolved.map(\.id.uuidString))])
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import JSON
+
+/// One channel as a poll saw it: its id, parsed document and raw JSON text (stored as is).
+public struct ObservedChannel: Sendable {
+    public var id: String
+    public var document: JSONValue
+    public var rawJSON: Data
+
+    public init(id: String, document: JSONValue, rawJSON: Data) {
+        self.id = id
+        self.document = document
+        self.rawJSON = rawJSON
+    }
+}
+
+/// What one poll of one partner produced, complete or not — the recorder's input.
+public struct ObservedPoll: Sendable {
+    /// The partner polled.
+    public var partnerID: String
+    /// When the poll started and finished (the finish time is every event's `observed_at`).
+    public var startedAt: Date
+    public var finishedAt: Date
+    /// The channels fetched, unique by id.
+    public var channels: [ObservedChannel]
+    /// Pages fetched.
+    public var pages: Int
+    /// `nil` for a complete poll; otherwise why it was not complete.
+    public var failure: Failure?
+
+    /// Why a poll was incomplete, as recorded in `polls` and shown in `poll_failing`.
+    public struct Failure: Sendable {
+        /// Readable reason naming the page and the error (never the API key).
+        public var message: String
+        /// HTTP status of the failing response, if there was one.
+        public var httpStatus: Int?
+        /// `360dialog_trace_id` of the failing response, if any.
+        public var traceID: String?
+
+        /// 401/403: the key is wrong or revoked — `api_auth_failed`.
+        public var isAuthFailure: Bool { httpStatus == 401 || httpStatus == 403 }
+
+        public init(message: String, httpStatus: Int? = nil, traceID: String? = nil) {
+            self.message = message
+            self.httpStatus = httpStatus
+            self.traceID = traceID
+        }
+    }
+
+    /// Whether every page was fetched and the ids matched the total: only then may a channel be judged gone.
+    public var isComplete: Bool { failure == nil }
+
+    public init(partnerID: String, startedAt: Date, finishedAt: Date, channels: [ObservedChannel], pages: Int,
+                failure: Failure?) {
+        self.partnerID = partnerID
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.channels = channels
+        self.pages = pages
+        self.failure = failure
+    }
+}
+
+extension ChannelSummary {
+    /// The fields messages show, read from a channel document (field names from the Partner API reference).
+    public init(id: String, document: JSONValue?) {
+        func text(_ path: JSONPath) -> String? { document?[path: path]?.scalarText }
+        self.init(
+            id: id,
+            phoneNumber: text("setup_info.phone_number"),
+            phoneName: text("setup_info.phone_name"),
+            clientID: text("client_id") ?? text("client.id"),
+            clientName: text("client.name"),
+            wabaID: text("waba_account.id"),
+            wabaName: text("waba_account.name") ?? text("waba_account.on_behalf_of_business_info.name"),
+            businessID: text("waba_account.fb_business_id"))
+    }
+}

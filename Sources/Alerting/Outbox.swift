@@ -1,0 +1,128 @@
+import Foundation
+import Postgres
+import YAMLSupport
+
+/// The deliveries table as a work queue (SPEC §8.3–8.4): due deliveries are claimed with
+/// `FOR UPDATE SKIP LOCKED` and a lease, so two workers never hold the same one, and one that
+/// a crashed worker had claimed is claimed again when its lease runs out.
+public struct Outbox: Sendable {
+    public let database: PostgresClient
+    /// Identifies this worker in `lease_owner` (host and process id).
+    public let owner: String
+    /// How long a claim lasts; longer than any receiver's timeout.
+    public var lease: Duration = .seconds(120)
+    /// How deliveries are spaced after failures.
+    public var schedule = RetrySchedule()
+
+    public init(database: PostgresClient, owner: String = Outbox.defaultOwner) {
+        self.database = database
+        self.owner = owner
+    }
+
+    /// `host:pid`.
+    public static var defaultOwner: String {
+        "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"
+    }
+
+    /// A delivery this worker holds the lease on.
+    public struct Claim: Sendable {
+        public var id: UUID
+        public var receiver: String
+        public var groupKey: String
+        public var kind: DeliveryKind
+        public var notification: NotificationPayload
+        /// Attempts including this one.
+        public var attempts: Int
+        public var createdAt: Date
+    }
+
+    /// Claims up to `limit` due deliveries, oldest first.
+    public func claim(limit: Int) async throws -> [Claim] {
+        let rows = try await database.query("""
+            UPDATE deliveries AS d
+            SET leased_until = now() + make_interval(secs => $2), lease_owner = $1, attempts = d.attempts + 1
+            WHERE d.id IN (
+                SELECT id FROM deliveries
+                WHERE status = 'pending' AND next_attempt_at <= now() AND (leased_until IS NULL OR leased_until < now())
+                ORDER BY next_attempt_at
+                LIMIT $3
+                FOR UPDATE SKIP LOCKED)
+            RETURNING d.id, d.receiver, d.group_key, d.kind, d.payload, d.attempts, d.created_at
+            """, [.text(owner), .double(lease.seconds), .int64(Int64(limit))])
+        return try rows.map { row in
+            Claim(id: try row.decode(UUID.self, "id"), receiver: try row.decode(String.self, "receiver"),
+                  groupKey: try row.decode(String.self, "group_key"),
+                  kind: DeliveryKind(rawValue: try row.decode(String.self, "kind")) ?? .notification,
+                  notification: try AlertEvent.decoder.decode(NotificationPayload.self, from: try row.decode(Data.self, "payload")),
+                  attempts: try row.decode(Int.self, "attempts"), createdAt: try row.decode(Date.self, "created_at"))
+        }.sorted { $0.createdAt < $1.createdAt }
+    }
+
+    /// What became of a claim once its outcome is recorded.
+    public enum Settled: Sendable, Equatable {
+        case delivered
+        case retrying(in: Duration)
+        case dead(reason: String)
+        /// The lease had passed to another worker; nothing recorded.
+        case lostLease
+    }
+
+    /// Records an attempt's outcome. A retry past `maxAge` since creation becomes dead.
+    public func settle(_ claim: Claim, outcome: DeliveryOutcome, maxAge: Duration) async throws -> Settled {
+        switch outcome {
+        case .delivered:
+            let updated = try await database.execute("""
+                UPDATE deliveries SET status = 'delivered', delivered_at = now(), leased_until = NULL, last_error = NULL
+                WHERE id = $1 AND lease_owner = $2 AND status = 'pending'
+                """, [.uuid(claim.id), .text(owner)])
+            return updated == 1 ? .delivered : .lostLease
+        case .retry(let retryAfter, let reason):
+            // Age is judged by the database's clock, like every other time in the outbox.
+            let delay = schedule.delay(afterAttempts: claim.attempts, retryAfter: retryAfter)
+            let giveUp = "gave up after \(claim.attempts) attempt(s) within max_delivery_age \(DurationText.format(maxAge)); last error: \(reason)"
+            let rows = try await database.query("""
+                UPDATE deliveries SET
+                    status = CASE WHEN now() - created_at + make_interval(secs => $3) > make_interval(secs => $4)
+                                  THEN 'dead' ELSE 'pending' END,
+                    next_attempt_at = now() + make_interval(secs => $3), leased_until = NULL,
+                    last_error = CASE WHEN now() - created_at + make_interval(secs => $3) > make_interval(secs => $4)
+                                      THEN $6 ELSE $5 END
+                WHERE id = $1 AND lease_owner = $2 AND status = 'pending'
+                RETURNING status
+                """, [.uuid(claim.id), .text(owner), .double(delay.seconds), .double(maxAge.seconds), .text(reason), .text(giveUp)])
+            guard let status = try rows.first?.decode(String.self, "status") else { return .lostLease }
+            return status == "dead" ? .dead(reason: giveUp) : .retrying(in: delay)
+        case .dead(let reason):
+            return try await markDead(claim, reason: reason)
+        }
+    }
+
+    private func markDead(_ claim: Claim, reason: String) async throws -> Settled {
+        let updated = try await database.execute("""
+            UPDATE deliveries SET status = 'dead', leased_until = NULL, last_error = $3
+            WHERE id = $1 AND lease_owner = $2 AND status = 'pending'
+            """, [.uuid(claim.id), .text(owner), .text(reason)])
+        return updated == 1 ? .dead(reason: reason) : .lostLease
+    }
+
+    /// Puts dead deliveries back in the queue, due now: one by id, or all of them. Returns how many.
+    public func requeueDead(id: UUID?) async throws -> Int {
+        if let id {
+            return try await database.execute("""
+                UPDATE deliveries SET status = 'pending', next_attempt_at = now(), created_at = now(), attempts = 0
+                WHERE id = $1 AND status = 'dead'
+                """, [.uuid(id)])
+        }
+        return try await database.execute("""
+            UPDATE deliveries SET status = 'pending', next_attempt_at = now(), created_at = now(), attempts = 0
+            WHERE status = 'dead'
+            """)
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, as a floating-point number.
+    var seconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}

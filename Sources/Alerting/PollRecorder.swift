@@ -1,0 +1,91 @@
+import Config
+import Foundation
+import JSON
+import Postgres
+import Rules
+
+/// Records one poll in ONE transaction (SPEC §8.2): changed snapshots, events, alert changes
+/// and the deliveries they cause commit together, or nothing does.
+///
+/// A complete poll evaluates only channels that are new, changed, returning, gone, or still
+/// counting towards `for_polls` (or every channel when the rules changed); unchanged channels
+/// cost no write. An incomplete poll changes no channel's alerts: it records the poll and
+/// counts towards `poll_failing` / `api_auth_failed` only (SPEC §8.1).
+public struct PollRecorder: Sendable {
+    /// Where the state lives.
+    public let database: PostgresClient
+    /// The rules to evaluate.
+    public let engine: RuleEngine
+    /// Which receivers get which events.
+    public let router: Router
+    /// Identifies the loaded rules; when it differs from the one stored for a partner, all its channels are re-evaluated.
+    public let rulesFingerprint: String
+
+    public init(database: PostgresClient, engine: RuleEngine, router: Router, rulesFingerprint: String) {
+        self.database = database
+        self.engine = engine
+        self.router = router
+        self.rulesFingerprint = rulesFingerprint
+    }
+
+    /// What was recorded.
+    public struct Outcome: Sendable {
+        public var pollID: Int64
+        public var complete: Bool
+        /// Channels whose snapshot was written (new, changed, gone or re-evaluated).
+        public var changedChannels: Int
+        /// Events recorded, system alerts included.
+        public var events: [AlertEvent]
+        /// Deliveries queued.
+        public var deliveries: Int
+        /// Whether this was the partner's first complete poll.
+        public var firstPoll: Bool
+    }
+
+    /// Records `poll`; throws (and writes nothing) if any statement fails.
+    public func record(_ poll: ObservedPoll, firstPoll: FirstPollMode, failingAfter: Int) async throws -> Outcome {
+        try await database.transaction { connection in
+            let partner = try await PartnerStateRow.lock(poll.partnerID, on: connection)
+            var writer = EventWriter(partnerID: poll.partnerID, observedAt: poll.finishedAt, router: router)
+            let pollID = try await insertPoll(poll, on: connection)
+            var outcome: Outcome
+            if poll.isComplete {
+                let isFirst = partner.lastCompletePollAt == nil
+                // First poll in baseline mode: record what already holds as firing, notify nobody.
+                writer.notify = !(isFirst && firstPoll == .baseline)
+                let changed = try await recordChannels(poll, partner: partner, writer: &writer, on: connection)
+                writer.notify = true
+                try await SystemAlerts.resolveAfterCompletePoll(partnerID: poll.partnerID, writer: &writer, on: connection)
+                outcome = Outcome(pollID: pollID, complete: true, changedChannels: changed, events: [], deliveries: 0, firstPoll: isFirst)
+                try await partner.recordComplete(at: poll.finishedAt, rulesFingerprint: rulesFingerprint, on: connection)
+            } else {
+                let failures = try await partner.recordFailure(at: poll.finishedAt, on: connection)
+                try await SystemAlerts.fireAfterFailedPoll(poll, consecutiveFailures: failures, failingAfter: failingAfter,
+                                                           writer: &writer, on: connection)
+                outcome = Outcome(pollID: pollID, complete: false, changedChannels: 0, events: [], deliveries: 0, firstPoll: false)
+            }
+            let written = try await writer.flush(pollID: pollID, on: connection)
+            outcome.events = written.events
+            outcome.deliveries = written.deliveries
+            try await connection.execute(
+                "UPDATE polls SET changed = $2, events = $3 WHERE id = $1",
+                [.int64(pollID), .int64(Int64(outcome.changedChannels)), .int64(Int64(written.events.count))])
+            if written.deliveries > 0 {
+                try await connection.execute("SELECT pg_notify('channelwatch_deliveries', $1)", [.text(poll.partnerID)])
+            }
+            return outcome
+        }
+    }
+
+    private func insertPoll(_ poll: ObservedPoll, on connection: PostgresConnection) async throws -> Int64 {
+        let rows = try await connection.query("""
+            INSERT INTO polls (partner_id, started_at, finished_at, complete, pages, channels, error, http_status, trace_id)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id
+            """, [
+                .text(poll.partnerID), .timestamp(poll.startedAt), .timestamp(poll.finishedAt), .bool(poll.isComplete),
+                .int64(Int64(poll.pages)), .int64(Int64(poll.channels.count)), PostgresValue(poll.failure?.message),
+                PostgresValue(poll.failure?.httpStatus), PostgresValue(poll.failure?.traceID),
+            ])
+        return try rows[0].decode(Int64.self, "id")
+    }
+}

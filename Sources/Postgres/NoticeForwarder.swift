@@ -1,0 +1,50 @@
+import CLibPQ
+import Logging
+
+/// Receives libpq notices (`RAISE NOTICE`, server warnings) and logs them through swift-log.
+///
+/// Installed with PQsetNoticeReceiver rather than PQsetNoticeProcessor because the receiver gets
+/// the whole notice as a PGresult: the non-localized severity picks the log level and the
+/// SQLSTATE, detail and hint become metadata. Called by libpq on the owning connection's queue.
+final class NoticeForwarder: Sendable {
+    let logger: Logger
+
+    init(logger: Logger) { self.logger = logger }
+
+    /// Installs the forwarder on `connection`; the caller keeps `self` alive until PQfinish.
+    func install(on connection: OpaquePointer) {
+        PQsetNoticeReceiver(connection, forwardNotice, Unmanaged.passUnretained(self).toOpaque())
+    }
+
+    func forward(_ result: OpaquePointer) {
+        let severity = errorField(result, CLIBPQ_DIAG_SEVERITY_NONLOCALIZED) ?? "NOTICE"
+        let message = errorField(result, CLIBPQ_DIAG_MESSAGE_PRIMARY) ?? "(no message)"
+        var metadata: Logger.Metadata = ["postgres.severity": "\(severity)"]
+        if let sqlState = errorField(result, CLIBPQ_DIAG_SQLSTATE) { metadata["postgres.sqlstate"] = "\(sqlState)" }
+        if let detail = errorField(result, CLIBPQ_DIAG_MESSAGE_DETAIL) { metadata["postgres.detail"] = "\(detail)" }
+        if let hint = errorField(result, CLIBPQ_DIAG_MESSAGE_HINT) { metadata["postgres.hint"] = "\(hint)" }
+        logger.log(level: Self.level(forSeverity: severity), "postgres \(severity): \(message)", metadata: metadata)
+    }
+
+    static func level(forSeverity severity: String) -> Logger.Level {
+        switch severity {
+        case "DEBUG": .debug
+        case "LOG", "INFO": .info
+        case "NOTICE": .notice
+        case "WARNING": .warning
+        default: .error  // ERROR, FATAL, PANIC: e.g. the server announcing it is shutting us down
+        }
+    }
+}
+
+/// The C-callable entry point; `argument` is the unretained NoticeForwarder.
+private let forwardNotice: PQnoticeReceiver = { argument, result in
+    guard let argument, let result else { return }
+    Unmanaged<NoticeForwarder>.fromOpaque(argument).takeUnretainedValue().forward(result)
+}
+
+/// Reads one diagnostic field of a result or notice, nil when absent.
+func errorField(_ result: OpaquePointer, _ field: Int32) -> String? {
+    guard let value = PQresultErrorField(result, field) else { return nil }
+    return String(cString: value)
+}

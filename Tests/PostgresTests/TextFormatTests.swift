@@ -1,0 +1,66 @@
+import Foundation
+import Testing
+
+@testable import Postgres
+
+/// The pure text-format codecs, checked without a server.
+@Suite struct TextFormatTests {
+    @Test(arguments: [
+        (0.0, "1970-01-01 00:00:00.000000+00"),
+        (1_764_081_151.123456, "2025-11-25 14:32:31.123456+00"),
+        (-0.5, "1969-12-31 23:59:59.500000+00"),
+        (951_782_400, "2000-02-29 00:00:00.000000+00"),
+    ])
+    func timestampFormatting(seconds: Double, text: String) {
+        #expect(PostgresTimestamp.format(Date(timeIntervalSince1970: seconds)) == text)
+        #expect(PostgresTimestamp.parse(text) == Date(timeIntervalSince1970: seconds))
+    }
+
+    @Test func timestampParsingHandlesOffsetsInfinityAndGarbage() {
+        let utc = PostgresTimestamp.parse("2026-11-25 14:32:31.5+00")
+        #expect(PostgresTimestamp.parse("2026-11-25 20:02:31.5+05:30") == utc)
+        #expect(PostgresTimestamp.parse("2026-11-25 10:32:31.5-04") == utc)
+        #expect(PostgresTimestamp.parse("2026-11-25 14:32:31.5") == utc)
+        #expect(PostgresTimestamp.parse("infinity") == .distantFuture)
+        #expect(PostgresTimestamp.parse("-infinity") == .distantPast)
+        #expect(PostgresTimestamp.parse("2026-13-01 00:00:00+00") == nil)
+        #expect(PostgresTimestamp.parse("yesterday") == nil)
+        #expect(PostgresTimestamp.parse("2026-11-25 14:32:31+00 trailing") == nil)
+    }
+
+    @Test func arrayLiteralsRoundTrip() {
+        let values: [String?] = ["a", "b c", "d,e", "\"q\"", "back\\slash", nil, "NULL", "", "{x}"]
+        #expect(PostgresArrayLiteral.parse(PostgresArrayLiteral.format(values)) == values)
+        #expect(PostgresArrayLiteral.parse("{}") == [])
+        #expect(PostgresArrayLiteral.parse("{plain,NULL,\"quoted\"}") == ["plain", nil, "quoted"])
+        #expect(PostgresArrayLiteral.parse("[0:1]={a,b}") == ["a", "b"])
+        #expect(PostgresArrayLiteral.parse("{{1,2},{3,4}}") == nil)
+        #expect(PostgresArrayLiteral.parse("not an array") == nil)
+    }
+
+    @Test func byteaHexRoundTrips() {
+        let data = Data((0...255).map(UInt8.init))
+        let text = PostgresTextFormat.byteaHex(data)
+        #expect(text.hasPrefix("\\x00010203"))
+        #expect(PostgresTextFormat.parseByteaHex(Array(text.utf8)) == data)
+        #expect(PostgresTextFormat.parseByteaHex(Array("\\xZZ".utf8)) == nil)
+    }
+
+    @Test func migrationFileNames() {
+        #expect(MigrationFile.parse("001_init.sql")! == (1, "init"))
+        #expect(MigrationFile.parse("20261125_add-index.v2.sql")! == (20_261_125, "add-index.v2"))
+        for bad in ["init.sql", "_init.sql", "001_.sql", "0x1_init.sql", "001_in it.sql", "001_init.SQL", "١٢_arabic_digits.sql"] {
+            #expect(MigrationFile.parse(bad) == nil, "\(bad) should be rejected")
+        }
+    }
+
+    @Test func secretsAreRedactedFromLibpqMessages() {
+        let configuration = PostgresConfiguration(connectionString: "postgresql://u:p%40ss%20word@h/db")
+        let message = "something echoed p@ss word and p%40ss%20word"
+        let redacted = configuration.redactingSecrets(in: message)
+        #expect(!redacted.contains("p@ss word"))
+        #expect(!redacted.contains("p%40ss%20word"))
+        let dashed = PostgresConfiguration(connectionString: "postgresql://u:Pa-ss_w.rd~x@h/db")
+        #expect(dashed.redactingSecrets(in: "echo Pa-ss_w.rd~x") == "echo ********")
+    }
+}
