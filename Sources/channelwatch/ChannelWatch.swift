@@ -11,6 +11,9 @@ struct ChannelWatch: AsyncParsableCommand {
             evaluates YAML rules and notifies Slack, email and webhooks once per incident.
             """,
         version: ChannelWatchVersion.current,
-        subcommands: [CheckCommand.self, RulesCommand.self, VersionCommand.self]
+        subcommands: [
+            CheckCommand.self, RulesCommand.self, MigrateCommand.self, AlertsCommand.self, EventsCommand.self,
+            DeliveriesCommand.self, PruneCommand.self, VersionCommand.self,
+        ]
     )
 }
