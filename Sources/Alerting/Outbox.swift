@@ -12,7 +12,7 @@ public struct Outbox: Sendable {
     /// How long a claim lasts; longer than any receiver's timeout.
     public var lease: Duration = .seconds(120)
     /// How deliveries are spaced after failures.
-    public var schedule = RetrySchedule()
+    public var schedule = DeliveryRetrySchedule()
 
     public init(database: PostgresClient, owner: String = Outbox.defaultOwner) {
         self.database = database
