@@ -16,7 +16,7 @@ struct ConfigReadingContext {
         let database = readDatabase(reader.value("database"))
         let poll = readPoll(reader.value("poll"))
         let rules = stringList(reader, "rules").map { $0.map(resolveRelative) } ?? [resolveRelative("Rules")]
-        let listen = string(reader, "listen")
+        let listen = string(reader, "listen") ?? "127.0.0.1:9464"
         let receivers = list(reader, "receivers") { readReceiver($0) }
         let routes = list(reader, "routes") { readRoute($0) }
         let maxDeliveryAge = reader.duration("max_delivery_age") ?? .seconds(86_400)
@@ -25,11 +25,11 @@ struct ConfigReadingContext {
         checkUnique(partners.map { ($0.value.id, $0.node) }, what: "partner id")
         checkUnique(receivers.map { ($0.value.name, $0.node) }, what: "receiver name")
         checkRoutes(routes, receivers: receivers.map(\.value))
-        if let listen, !listen.isEmpty { checkListen(listen, node: reader.value("listen")) }
+        if !listen.isEmpty { checkListen(listen, node: reader.value("listen")) }
 
         return ChannelWatchConfig(
             file: file, partners: partners.map(\.value), database: database, poll: poll,
-            rules: rules, listen: (listen?.isEmpty ?? true) ? nil : listen,
+            rules: rules, listen: listen.isEmpty ? nil : listen,
             receivers: receivers.map(\.value), routes: routes.map(\.value), maxDeliveryAge: maxDeliveryAge)
     }
 

@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `channelwatch check`, run as a real process.
+@Suite struct CheckCommandTests {
+    func write(_ text: String) throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cw-check-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try text.write(to: directory.appendingPathComponent("channelwatch.yml"), atomically: true, encoding: .utf8)
+        return directory
+    }
+
+    @Test func printsTheEffectiveConfigurationWithSecretsRedacted() async throws {
+        let rules = ChannelWatchBinary.repositoryRoot.appendingPathComponent("Rules").path
+        let directory = try write("""
+            partners:
+              - {id: p1, api_key: "${KEY}"}
+            rules: [\(rules)]
+            receivers:
+              - {name: ops, type: slack, url: "https://hooks.slack.com/services/T0/B0/XSECRETX"}
+              - {name: hook, type: webhook, url: "https://example.com/hook?token=TSECRET", secret: WSECRET}
+            routes: [{receivers: [ops, hook]}]
+            """)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try await ChannelWatchBinary.run(["check"], environment: ["KEY": "KSECRET"], in: directory)
+        #expect(result.succeeded, "\(result.standardError)")
+        #expect(result.standardOutput.contains("api_key: <redacted>"))
+        #expect(result.standardError.contains("rules OK"))
+        for secret in ["KSECRET", "XSECRET", "TSECRET", "WSECRET"] {
+            #expect(!(result.standardOutput + result.standardError).contains(secret))
+        }
+    }
+
+    @Test func reportsEveryProblemWithFileLineColumnAndExitsOne() async throws {
+        let directory = try write("""
+            partners:
+              - {id: p1, api_key: k, concurency: 2}
+            routes: [{receivers: [nobody]}]
+            """)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try await ChannelWatchBinary.run(["check", "--config", "channelwatch.yml"], in: directory)
+        #expect(result.exitCode == 1)
+        #expect(result.standardError.contains("channelwatch.yml:2:26: unknown key 'concurency' (did you mean 'concurrency'?)"))
+        #expect(result.standardError.contains("channelwatch.yml:3:23: route: unknown receiver 'nobody'"))
+        #expect(result.standardOutput.isEmpty)
+    }
+
+    @Test func brokenRuleFilesAreReportedToo() async throws {
+        let directory = try write("partners: [{id: p1, api_key: k}]\nrules: [rules]\n")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("rules"), withIntermediateDirectories: true)
+        try "rules:\n  - name: x\n    summary: s\n    severty: critical\n    alert: {field: status, equals: error}\n"
+            .write(to: directory.appendingPathComponent("rules/a.yml"), atomically: true, encoding: .utf8)
+        let result = try await ChannelWatchBinary.run(["check"], in: directory)
+        #expect(result.exitCode == 1)
+        #expect(result.standardError.contains("a.yml:4:5: unknown key 'severty' (did you mean 'severity'?)"), "\(result.standardError)")
+    }
+}
