@@ -16,7 +16,7 @@ struct HTTPClientFailureTests {
         #expect(error?.kind == .timeout)
         #expect(error?.isTransient == true)
         #expect(error?.code == 28)
-        #expect(ContinuousClock.now - started < .seconds(3))
+        #expect(ContinuousClock.now - started < .seconds(15), "the timeout ended it, not the hanging server")
         #expect(sink.requests.count == 1)
     }
 

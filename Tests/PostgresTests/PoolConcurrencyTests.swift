@@ -39,7 +39,7 @@ private final class TickCounter: @unchecked Sendable {
         #expect(Set(backends).count <= 4, "the pool must never open more than poolSize connections")
         // 20 sleeps of 0.1 s through 4 connections take at least 5 rounds.
         #expect(elapsed >= .milliseconds(480))
-        #expect(elapsed < .seconds(5))
+        #expect(elapsed < .seconds(30))
         // Blocking libpq calls run on the connections' own queues, so the ticker kept ticking.
         #expect(ticks.value >= 15, "only \(ticks.value) ticks in \(elapsed): the cooperative pool was blocked")
         try await database.drop()
