@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/swhitty/FlyingFox.git", from: "0.27.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
     ],
     targets: [
         // C shims: typed wrappers for libcurl's varargs setopt/getinfo, and libpq's header + macros.
@@ -56,13 +57,17 @@ let package = Package(
         ]),
 
         // Receivers: render, send, classify the outcome. One file per receiver type.
-        .target(name: "Notifiers", dependencies: ["Alerting", "Curl", "Config"]),
+        .target(name: "Notifiers", dependencies: [
+            "Alerting", "Curl", "Config",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
 
         // The 360dialog Partner API: channel model, paging client, and the scenario simulator.
         .target(name: "PartnerAPI", dependencies: [
             "Curl", "JSON", "YAMLSupport",
             .product(name: "Yams", package: "Yams"),
             .product(name: "FlyingFox", package: "FlyingFox"),
+            .product(name: "FlyingSocks", package: "FlyingFox"),
             .product(name: "Logging", package: "swift-log"),
         ]),
 
@@ -85,8 +90,9 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "Postgres"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "YAMLSupport", "JSON"]),
         .testTarget(name: "AlertingTests", dependencies: ["Alerting", "Notifiers", "Config", "Rules", "TestSupport"]),
+        .testTarget(name: "NotifiersTests", dependencies: ["Notifiers", "Alerting", "Config", "Curl", "TestSupport"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "JSON", "YAMLSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "PartnerAPITests", dependencies: ["PartnerAPI", "TestSupport"]),
+        .testTarget(name: "PartnerAPITests", dependencies: ["PartnerAPI", "Curl", "JSON", "YAMLSupport", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

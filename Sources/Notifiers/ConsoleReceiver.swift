@@ -3,6 +3,7 @@ import Foundation
 
 /// The `console` receiver: one line per event on standard output. Always succeeds.
 public struct ConsoleReceiver: Receiver {
+    /// The receiver's configured name.
     public let name: String
     private let write: @Sendable (String) -> Void
 
@@ -12,6 +13,7 @@ public struct ConsoleReceiver: Receiver {
         self.write = write
     }
 
+    /// Prints one line per event, then "… and N more" when the group had more.
     public func deliver(_ notification: NotificationPayload, kind: DeliveryKind) async -> DeliveryOutcome {
         for event in notification.events {
             write(Self.line(for: event, kind: kind))
@@ -25,6 +27,7 @@ public struct ConsoleReceiver: Receiver {
     /// `[CRITICAL] firing quality_low +49 30 1234 (Acme Berlin) High → Low: Quality rating is Low`.
     public static func line(for event: AlertEvent, kind: DeliveryKind) -> String {
         var parts = ["[\(event.severity.uppercased())]", kind == .reminder ? "reminder" : event.status, event.rule]
+        if kind == .test { parts.insert("[TEST]", at: 0) }
         if !event.channel.id.isEmpty {
             parts.append(event.channel.phoneNumber ?? event.channel.id)
             if let name = event.channel.phoneName { parts.append("(\(name))") }

@@ -12,8 +12,9 @@ struct ChannelWatch: AsyncParsableCommand {
             """,
         version: ChannelWatchVersion.current,
         subcommands: [
+            SimulateCommand.self,
             CheckCommand.self, RulesCommand.self, MigrateCommand.self, AlertsCommand.self, EventsCommand.self,
-            DeliveriesCommand.self, PruneCommand.self, VersionCommand.self,
+            DeliveriesCommand.self, NotifyTestCommand.self, PruneCommand.self, VersionCommand.self,
         ]
     )
 }

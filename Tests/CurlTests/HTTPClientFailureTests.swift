@@ -52,7 +52,9 @@ struct HTTPClientFailureTests {
     }
 
     @Test func refusedConnectionIsTransientConnectionError() async throws {
-        let port = try FreePort.reserve()
+        let closedPort = try ClosedPort()
+        defer { closedPort.close() }
+        let port = closedPort.port
 
         let error = await #expect(throws: CurlError.self) {
             try await HTTPClient.shared.send(HTTPRequest(url: "http://127.0.0.1:\(port)/"))

@@ -82,7 +82,9 @@ struct SMTPClientTests {
     }
 
     @Test func refusedConnectionIsTransient() async throws {
-        let port = try FreePort.reserve()
+        let closedPort = try ClosedPort()
+        defer { closedPort.close() }
+        let port = closedPort.port
         let unreachable = SMTPMessage(
             url: "smtp://127.0.0.1:\(port)", tls: .none, mailFrom: "a@example.com", recipients: ["b@example.com"],
             data: Data("Subject: x\r\n\r\nx\r\n".utf8))
@@ -143,7 +145,9 @@ struct SMTPClientTests {
     }
 
     @Test func passwordInURLIsRedacted() async throws {
-        let port = try FreePort.reserve()
+        let closedPort = try ClosedPort()
+        defer { closedPort.close() }
+        let port = closedPort.port
         let unreachable = SMTPMessage(
             url: "smtp://alerts:UrlPassw0rd@127.0.0.1:\(port)", tls: .none, mailFrom: "a@example.com",
             recipients: ["b@example.com"], data: Data("x\r\n".utf8))

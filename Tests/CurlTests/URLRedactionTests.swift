@@ -24,7 +24,9 @@ struct URLRedactionTests {
     }
 
     @Test func failingRequestErrorContainsNoSecret() async throws {
-        let port = try FreePort.reserve()
+        let closedPort = try ClosedPort()
+        defer { closedPort.close() }
+        let port = closedPort.port
         let request = HTTPRequest(
             url: "http://alice:pa55word@127.0.0.1:\(port)/v1/channels?api_key=KEY123SECRET&page=1")
 

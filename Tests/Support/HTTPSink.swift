@@ -47,7 +47,7 @@ public final class HTTPSink: Sendable {
     public var acceptedConnections: Int { server.acceptedConnections }
 
     /// Waits until at least `count` requests arrived, or throws after `timeout`.
-    public func waitForRequests(count: Int, timeout: Duration = .seconds(5)) async throws -> [RecordedHTTPRequest] {
+    public func waitForRequests(count: Int, timeout: Duration = .seconds(30)) async throws -> [RecordedHTTPRequest] {
         let deadline = ContinuousClock.now + timeout
         while true {
             let received = requests

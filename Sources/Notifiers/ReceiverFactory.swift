@@ -1,0 +1,31 @@
+import Alerting
+import Config
+import Curl
+
+/// Builds the receiver a configuration entry describes.
+public enum ReceiverFactory {
+    /// The receiver for `config`: Slack, email, webhook or console, named as configured.
+    ///
+    /// - Parameters:
+    ///   - httpClient: shared by Slack and webhook receivers (one connection pool).
+    ///   - smtpClient: used by email receivers.
+    public static func make(_ config: ReceiverConfig, httpClient: HTTPClient = .shared,
+                            smtpClient: SMTPClient = .shared) -> any Receiver {
+        switch config.kind {
+        case .slack(let url):
+            SlackReceiver(name: config.name, url: url, client: httpClient)
+        case .email(let settings):
+            EmailReceiver(name: config.name, settings: settings, client: smtpClient)
+        case .webhook(let url, let secret):
+            WebhookReceiver(name: config.name, url: url, secret: secret, client: httpClient)
+        case .console:
+            ConsoleReceiver(name: config.name)
+        }
+    }
+
+    /// Every configured receiver, in configuration order.
+    public static func make(_ configs: [ReceiverConfig], httpClient: HTTPClient = .shared,
+                            smtpClient: SMTPClient = .shared) -> [any Receiver] {
+        configs.map { make($0, httpClient: httpClient, smtpClient: smtpClient) }
+    }
+}

@@ -1,0 +1,77 @@
+import Alerting
+import Config
+import Curl
+import Foundation
+
+/// A generic webhook: POSTs payload v1 (SPEC §5) as JSON, signed when a secret is configured.
+///
+/// Headers: `Content-Type: application/json`, `X-ChannelWatch-Delivery: <delivery_id>` (the
+/// same on every retry, so the receiving side can drop repeats), `X-ChannelWatch-Kind`
+/// (`notification`, `reminder` or `test`) and, with a secret, `X-ChannelWatch-Signature`.
+public struct WebhookReceiver: Receiver {
+    /// The delivery id header's name.
+    public static let deliveryHeaderName = "X-ChannelWatch-Delivery"
+    /// The delivery kind header's name.
+    public static let kindHeaderName = "X-ChannelWatch-Kind"
+
+    /// The receiver's configured name.
+    public let name: String
+    private let url: Secret
+    private let secret: Secret?
+    private let client: HTTPClient
+    private let timeout: Duration
+    private let now: @Sendable () -> Date
+
+    /// Creates a receiver posting to `url`.
+    ///
+    /// - Parameters:
+    ///   - secret: the HMAC key; `nil` or empty sends no signature header.
+    ///   - timeout: limit for the whole request; a slower answer is retried later.
+    ///   - now: the clock for the signature's timestamp.
+    public init(name: String, url: Secret, secret: Secret?, client: HTTPClient = .shared,
+                timeout: Duration = .seconds(15), now: @escaping @Sendable () -> Date = { Date() }) {
+        self.name = name
+        self.url = url
+        self.secret = secret.flatMap { $0.isEmpty ? nil : $0 }
+        self.client = client
+        self.timeout = timeout
+        self.now = now
+    }
+
+    /// Posts the payload; see ``WebhookResponse`` for how the answer is classified.
+    public func deliver(_ notification: NotificationPayload, kind: DeliveryKind) async -> DeliveryOutcome {
+        var secrets = ReasonText.secrets(inCredentialURL: url.revealed)
+        if let secret { secrets.append(secret.revealed) }
+        let reasonText = ReasonText(secrets: secrets)
+        let label = "webhook receiver '\(name)'"
+        let body: Data
+        do {
+            body = try notification.encoded()
+        } catch {
+            return .dead(reason: "\(label): could not encode payload v1: \(error)")
+        }
+        var headers = [
+            HTTPHeader(name: "Content-Type", value: "application/json"),
+            HTTPHeader(name: Self.deliveryHeaderName, value: notification.deliveryID.uuidString),
+            HTTPHeader(name: Self.kindHeaderName, value: kind.rawValue),
+        ]
+        if let secret {
+            let timestamp = Int(now().timeIntervalSince1970)
+            headers.append(HTTPHeader(
+                name: WebhookSignature.headerName,
+                value: WebhookSignature.headerValue(secret: secret, body: body, timestamp: timestamp)))
+        }
+        // The path and query of a webhook URL often carry a token, so errors show the host only.
+        let request = HTTPRequest(
+            method: "POST", url: url.revealed, headers: headers, body: body,
+            connectTimeout: min(timeout, .seconds(10)), timeout: timeout,
+            maxResponseBytes: 64 * 1024, redaction: .hidePath)
+        do {
+            let response = try await client.send(request)
+            return WebhookResponse(status: response.status, body: response.bodyText, retryAfter: response.retryAfter)
+                .outcome(receiver: "\(label) (\(request.redactedURL))", reasonText: reasonText)
+        } catch {
+            return TransportFailure.outcome(for: error, receiver: label, reasonText: reasonText)
+        }
+    }
+}

@@ -1,0 +1,46 @@
+/// A counting semaphore for HTTP requests in flight, first come first served.
+///
+/// Page tasks hold a permit only while their request is on the wire and release it before
+/// decoding, so parsing one page overlaps with the next request instead of lengthening every
+/// slot; the server still never sees more than `limit` requests at once.
+actor RequestPermits {
+    private var available: Int
+    private var waiters: [(id: Int, continuation: CheckedContinuation<Void, any Error>)] = []
+    private var nextWaiterID = 0
+
+    init(limit: Int) {
+        available = max(limit, 1)
+    }
+
+    /// Waits for a permit; throws `CancellationError` if the task is cancelled while waiting.
+    func acquire() async throws {
+        if available > 0 {
+            available -= 1
+            return
+        }
+        try Task.checkCancellation()
+        let id = nextWaiterID
+        nextWaiterID += 1
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                waiters.append((id, continuation))
+            }
+        } onCancel: {
+            Task { await self.cancelWaiter(id) }
+        }
+    }
+
+    /// Returns a permit, handing it straight to the longest waiter if there is one.
+    func release() {
+        if waiters.isEmpty {
+            available += 1
+        } else {
+            waiters.removeFirst().continuation.resume()
+        }
+    }
+
+    private func cancelWaiter(_ id: Int) {
+        guard let index = waiters.firstIndex(where: { $0.id == id }) else { return }
+        waiters.remove(at: index).continuation.resume(throwing: CancellationError())
+    }
+}
