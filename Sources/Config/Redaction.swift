@@ -21,17 +21,17 @@ public enum Redaction {
         let text = secret.revealed
         if text.isEmpty { return "(libpq defaults: PG* environment variables)" }
         if text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") {
-            guard var components = URLComponents(string: text) else { return marker }
-            if components.password != nil { components.password = marker }
-            components.queryItems = components.queryItems?.map { item in
-                item.name == "password" ? URLQueryItem(name: item.name, value: marker) : item
-            }
-            return components.string ?? marker
+            // userinfo password and a `password=` query parameter, replaced as text so the
+            // marker stays readable (URLComponents would percent-encode it).
+            return replacing(#"(?<=://)([^/@:]*):[^/@]*@"#, in: text, with: "$1:\(marker)@")
+                .map { replacing(#"(?<=[?&])password=[^&]*"#, in: $0, with: "password=\(marker)") ?? marker } ?? marker
         }
         // conninfo: key=value pairs; values may be single-quoted.
-        let pattern = #"password\s*=\s*('(?:[^'\\]|\\.)*'|\S+)"#
-        guard let regex = try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive]) else { return marker }
-        let range = NSRange(text.startIndex..., in: text)
-        return regex.stringByReplacingMatches(in: text, range: range, withTemplate: "password=\(marker)")
+        return replacing(#"password\s*=\s*('(?:[^'\\]|\\.)*'|\S+)"#, in: text, with: "password=\(marker)") ?? marker
+    }
+
+    private static func replacing(_ pattern: String, in text: String, with template: String) -> String? {
+        guard let regex = try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive]) else { return nil }
+        return regex.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: template)
     }
 }

@@ -83,8 +83,8 @@ import YAMLSupport
     }
 
     @Test func databasePasswordIsRedacted() {
-        #expect(Redaction.databaseURL(Secret("postgresql://cw:hunter2@db:5432/cw")) == "postgresql://cw:%3Credacted%3E@db:5432/cw"
-            || Redaction.databaseURL(Secret("postgresql://cw:hunter2@db:5432/cw")) == "postgresql://cw:<redacted>@db:5432/cw")
+        #expect(Redaction.databaseURL(Secret("postgresql://cw:hunter2@db:5432/cw")) == "postgresql://cw:<redacted>@db:5432/cw")
+        #expect(Redaction.databaseURL(Secret("postgresql://cw@db/cw")) == "postgresql://cw@db/cw")
         #expect(!Redaction.databaseURL(Secret("host=db password='hun ter2' user=cw")).contains("hun"))
         #expect(!Redaction.databaseURL(Secret("postgresql://db/cw?password=hunter2")).contains("hunter2"))
     }

@@ -1,0 +1,204 @@
+import Alerting
+import Config
+import Foundation
+import Logging
+import Postgres
+
+/// Polls one partner every interval ± jitter, once per interval across all replicas.
+///
+/// Each cycle takes the partner's session advisory lock on a dedicated connection (so a poll
+/// never holds a pooled connection that its own recording needs), skips when another replica
+/// polled less than interval / 2 ago, polls with the `poll.timeout` deadline, records the poll
+/// in one transaction and wakes the delivery loop. When the database fails nothing is recorded,
+/// so nothing is lost: the snapshots did not advance and the next cycle polls again, after a
+/// backoff of 1 s doubling to 30 s.
+public final class PartnerPollLoop: Sendable {
+    /// The partner polled.
+    public let partnerID: String
+    private let settings: WorkerSettingsStore
+    private let database: PostgresClient
+    private let poller: any PartnerPolling
+    private let metrics: WorkerMetrics
+    private let logger: Logger
+    private let wakeDelivery: @Sendable () -> Void
+    private let backoff: DatabaseBackoff
+    private let lockConnection = LockedValue<PostgresConnection?>(nil)
+
+    /// What one cycle did.
+    public enum CycleResult: Sendable {
+        /// The poll was recorded.
+        case recorded(PollRecorder.Outcome)
+        /// Another replica holds the partner's lock: it is polling right now.
+        case lockedElsewhere
+        /// Another replica polled less than interval / 2 ago.
+        case polledRecently
+        /// The partner is no longer in the configuration.
+        case partnerRemoved
+        /// Shutdown began while polling: the result was dropped, nothing recorded.
+        case abandonedForShutdown
+        /// The database failed; nothing was recorded.
+        case databaseFailed(any Error)
+    }
+
+    /// A loop for `partnerID`; `wakeDelivery` is called after a poll queued deliveries.
+    public init(partnerID: String, settings: WorkerSettingsStore, database: PostgresClient, poller: any PartnerPolling,
+                metrics: WorkerMetrics, logger: Logger, backoff: DatabaseBackoff = DatabaseBackoff(),
+                wakeDelivery: @escaping @Sendable () -> Void) {
+        self.partnerID = partnerID
+        self.settings = settings
+        self.database = database
+        self.poller = poller
+        self.metrics = metrics
+        self.logger = logger
+        self.backoff = backoff
+        self.wakeDelivery = wakeDelivery
+    }
+
+    /// Runs cycles until `stop` is stopped; the first cycle starts at once. Returns after the
+    /// cycle in progress has finished recording (a running record is never interrupted).
+    public func run(until stop: StopSignal) async {
+        var generator = SystemRandomNumberGenerator()
+        var failures = 0
+        cycles: while !stop.isStopped {
+            let result = await runCycle(stop: stop)
+            let delay: Duration
+            switch result {
+            case .databaseFailed(let error):
+                failures += 1
+                delay = backoff.delay(afterFailures: failures)
+                logDatabaseFailure(error, retryIn: delay)
+            case .partnerRemoved:
+                logger.info("partner removed from the configuration; polling stopped", metadata: ["partner": "\(partnerID)"])
+                break cycles
+            default:
+                if failures > 0 { logger.info("database reachable again", metadata: ["partner": "\(partnerID)"]) }
+                failures = 0
+                delay = schedule().nextDelay(using: &generator)
+            }
+            await stop.sleep(for: delay)
+        }
+        await dropLockConnection()
+    }
+
+    /// One cycle: lock, check, poll, record, wake. Never throws; database errors are returned.
+    public func runCycle(stop: StopSignal = StopSignal()) async -> CycleResult {
+        let current = settings.settings
+        guard let partner = current.partner(partnerID) else { return .partnerRemoved }
+        let key = PartnerLockKey.forPartner(partnerID)
+        let connection: PostgresConnection
+        do {
+            connection = try await lockSession()
+            guard try await connection.tryAdvisoryLock(key) else { return .lockedElsewhere }
+        } catch {
+            await dropLockConnection()
+            return .databaseFailed(error)
+        }
+        let result = await pollWhileLocked(partner, settings: current, connection: connection, stop: stop)
+        do {
+            try await connection.advisoryUnlock(key)
+        } catch {
+            // The session is gone, and the lock with it; the next cycle reconnects.
+            await dropLockConnection()
+        }
+        return result
+    }
+
+    private func pollWhileLocked(_ partner: PartnerConfig, settings current: WorkerSettings,
+                                 connection: PostgresConnection, stop: StopSignal) async -> CycleResult {
+        let poll = current.config.poll
+        do {
+            if try await polledRecently(within: poll.interval / 2, on: connection) { return .polledRecently }
+        } catch {
+            return .databaseFailed(error)
+        }
+        let started = ContinuousClock.now
+        let poller = self.poller
+        // The poll itself may be abandoned on shutdown; its result is then dropped unrecorded.
+        let polling = Task { await poller.poll(partner, deadline: poll.timeout) }
+        let observed = await withTaskCancellationHandler {
+            await withStopHandler(stop, onStop: { polling.cancel() }) { await polling.value }
+        } onCancel: {
+            polling.cancel()
+        }
+        if stop.isStopped || Task.isCancelled { return .abandonedForShutdown }
+        let recorder = current.recorder
+        let failingAfter = poll.failingAfter
+        // An unstructured task, so neither cancellation nor shutdown interrupts the transaction.
+        let recording = Task {
+            try await recorder.record(observed, firstPoll: partner.firstPoll, failingAfter: failingAfter)
+        }
+        do {
+            let outcome = try await recording.value
+            let duration = ContinuousClock.now - started
+            metrics.recordPoll(partner: partnerID, complete: outcome.complete, channels: observed.channels.count,
+                               duration: duration, events: outcome.events)
+            logSummary(observed, outcome: outcome, duration: duration)
+            if outcome.deliveries > 0 { wakeDelivery() }
+            return .recorded(outcome)
+        } catch {
+            metrics.recordPollNotRecorded(partner: partnerID)
+            return .databaseFailed(error)
+        }
+    }
+
+    private func polledRecently(within window: Duration, on connection: PostgresConnection) async throws -> Bool {
+        let rows = try await connection.query("""
+            SELECT last_poll_at > now() - make_interval(secs => $2) AS recent
+            FROM partner_state WHERE partner_id = $1
+            """, [.text(partnerID), .double(window.secondsValue)])
+        return try rows.first?.decode(Bool?.self, "recent") ?? false
+    }
+
+    private func schedule() -> PollSchedule {
+        let poll = settings.settings.config.poll
+        return PollSchedule(interval: poll.interval, jitter: poll.jitter)
+    }
+
+    /// The dedicated session holding the partner's lock, connected (or reconnected) on demand.
+    private func lockSession() async throws -> PostgresConnection {
+        if let existing = lockConnection.value {
+            try await existing.ensureConnected()
+            return existing
+        }
+        let connection = try await PostgresConnection.connect(database.configuration, logger: logger)
+        lockConnection.value = connection
+        return connection
+    }
+
+    private func dropLockConnection() async {
+        let dropped = lockConnection.withLock { connection in
+            defer { connection = nil }
+            return connection
+        }
+        await dropped?.close()
+    }
+
+    private func logSummary(_ poll: ObservedPoll, outcome: PollRecorder.Outcome, duration: Duration) {
+        var metadata: Logger.Metadata = [
+            "partner": "\(partnerID)", "pages": "\(poll.pages)", "channels": "\(poll.channels.count)",
+            "changed": "\(outcome.changedChannels)", "events": "\(outcome.events.count)",
+            "deliveries": "\(outcome.deliveries)", "duration": "\(String(format: "%.3f", duration.secondsValue))s",
+            "complete": "\(outcome.complete)",
+        ]
+        if let failure = poll.failure {
+            metadata["reason"] = "\(failure.message)"
+            if let status = failure.httpStatus { metadata["http_status"] = "\(status)" }
+            if let trace = failure.traceID { metadata["trace_id"] = "\(trace)" }
+            logger.warning("poll", metadata: metadata)
+        } else {
+            logger.info("poll", metadata: metadata)
+        }
+    }
+
+    private func logDatabaseFailure(_ error: any Error, retryIn delay: Duration) {
+        let seconds = Int(delay.secondsValue.rounded())
+        let metadata: Logger.Metadata = ["partner": "\(partnerID)"]
+        if let error = error as? PostgresError, error.isConnectionProblem {
+            logger.error("database unreachable: \(error.message); poll not recorded, retrying in \(seconds) s",
+                         metadata: metadata)
+        } else {
+            logger.error("recording the poll failed: \(error); nothing recorded, retrying in \(seconds) s",
+                         metadata: metadata)
+        }
+    }
+}

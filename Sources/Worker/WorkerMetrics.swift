@@ -1,0 +1,147 @@
+import Alerting
+import CoreMetrics
+import Foundation
+import Metrics
+import Prometheus
+
+/// The worker's metrics, recorded through swift-metrics into a Prometheus registry that this
+/// value owns, and rendered by ``prometheusText()`` for `GET /metrics`.
+///
+/// Each instance has its own registry, so tests never share counters. A process that also wants
+/// library metrics in the same registry calls ``bootstrapProcessMetrics()`` once instead.
+/// Labels hold partner ids, rule and receiver names only: never a key, URL or password.
+public final class WorkerMetrics: Sendable {
+    /// The registry the metrics are written to.
+    public let registry: PrometheusCollectorRegistry
+    private let factory: PrometheusMetricsFactory
+    /// Rules that had firing alerts at the last refresh, so a rule whose alerts all resolved drops to 0.
+    private let knownFiringRules = LockedValue<Set<String>>([])
+
+    /// Metric names, as scraped.
+    public enum Name {
+        /// Polls recorded, by `partner` and `outcome` (`complete`, `incomplete`, `not_recorded`).
+        public static let polls = "channelwatch_polls_total"
+        /// Histogram of poll durations, recording included.
+        public static let pollDuration = "channelwatch_poll_duration_seconds"
+        /// Channels seen by the last complete poll, by `partner`.
+        public static let channels = "channelwatch_channels"
+        /// Events recorded, by `rule` and `status`.
+        public static let events = "channelwatch_events_total"
+        /// Open alerts, by `rule` (read from the database).
+        public static let alertsFiring = "channelwatch_alerts_firing"
+        /// Delivery attempts, by `receiver` and `outcome` (`delivered`, `retry`, `dead`).
+        public static let deliveries = "channelwatch_deliveries_total"
+        /// Pending deliveries (read from the database).
+        public static let queueDepth = "channelwatch_delivery_queue_depth"
+        /// Age of the oldest pending delivery, 0 when none.
+        public static let oldestPendingAge = "channelwatch_oldest_pending_delivery_age_seconds"
+        /// Histogram of creation-to-delivery times of delivered notifications.
+        public static let deliveryLatency = "channelwatch_delivery_latency_seconds"
+
+        /// Every metric the worker exports.
+        public static let all = [polls, pollDuration, channels, events, alertsFiring, deliveries, queueDepth,
+                                 oldestPendingAge, deliveryLatency]
+    }
+
+    /// Metrics in a fresh registry.
+    public convenience init() {
+        self.init(registry: PrometheusCollectorRegistry())
+    }
+
+    /// Metrics in `registry`.
+    public init(registry: PrometheusCollectorRegistry) {
+        self.registry = registry
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.durationHistogramBuckets = [
+            Name.pollDuration: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120].map { Duration.milliseconds(Int64($0 * 1000)) },
+            Name.deliveryLatency: [0.1, 0.5, 1, 5, 15, 30, 60, 300, 900, 3600, 21_600].map {
+                Duration.milliseconds(Int64($0 * 1000))
+            },
+        ]
+        self.factory = factory
+        // Unlabelled gauges exist from the start, so a scrape before the first refresh shows them.
+        Gauge(label: Name.queueDepth, factory: factory).record(0)
+        Gauge(label: Name.oldestPendingAge, factory: factory).record(0)
+    }
+
+    private static let processMetrics = LockedValue<WorkerMetrics?>(nil)
+
+    /// The process's metrics: created and bootstrapped into `MetricsSystem` on the first call
+    /// (swift-metrics allows one bootstrap per process), the same instance afterwards.
+    public static func bootstrapProcessMetrics() -> WorkerMetrics {
+        processMetrics.withLock { existing in
+            if let existing { return existing }
+            let metrics = WorkerMetrics()
+            MetricsSystem.bootstrap(metrics.factory)
+            existing = metrics
+            return metrics
+        }
+    }
+
+    /// Counts a recorded poll and its events, sets the partner's channel count, times it.
+    public func recordPoll(partner: String, complete: Bool, channels: Int, duration: Duration, events: [AlertEvent]) {
+        Counter(label: Name.polls, dimensions: [("partner", partner), ("outcome", complete ? "complete" : "incomplete")],
+                factory: factory).increment()
+        Metrics.Timer(label: Name.pollDuration, factory: factory).recordInterval(duration)
+        if complete {
+            Gauge(label: Name.channels, dimensions: [("partner", partner)], factory: factory).record(channels)
+        }
+        for event in events {
+            Counter(label: Name.events, dimensions: [("rule", event.rule), ("status", event.status)], factory: factory)
+                .increment()
+        }
+    }
+
+    /// Counts a poll that could not be recorded because the database failed.
+    public func recordPollNotRecorded(partner: String) {
+        Counter(label: Name.polls, dimensions: [("partner", partner), ("outcome", "not_recorded")], factory: factory)
+            .increment()
+    }
+
+    /// Counts one delivery attempt by receiver and outcome (`delivered`, `retry`, `dead`).
+    public func recordDeliveryAttempt(receiver: String, outcome: DeliveryOutcome) {
+        let label = switch outcome {
+        case .delivered: "delivered"
+        case .retry: "retry"
+        case .dead: "dead"
+        }
+        Counter(label: Name.deliveries, dimensions: [("receiver", receiver), ("outcome", label)], factory: factory)
+            .increment()
+    }
+
+    /// Records how long a delivered notification waited from creation to delivery.
+    public func recordDeliveryLatency(seconds: Double) {
+        Metrics.Timer(label: Name.deliveryLatency, factory: factory)
+            .recordNanoseconds(Int64(max(0, seconds) * 1e9))
+    }
+
+    /// Sets the outbox gauges: pending deliveries and the age of the oldest one (0 when none).
+    public func setDeliveryQueue(depth: Int, oldestPendingAgeSeconds: Double) {
+        Gauge(label: Name.queueDepth, factory: factory).record(depth)
+        Gauge(label: Name.oldestPendingAge, factory: factory).record(oldestPendingAgeSeconds)
+    }
+
+    /// Sets the firing-alert gauge per rule; rules absent from `counts` that were firing before drop to 0.
+    public func setAlertsFiring(_ counts: [String: Int]) {
+        let previous = knownFiringRules.withLock { known in
+            defer { known.formUnion(counts.keys) }
+            return known
+        }
+        for rule in previous.union(counts.keys) {
+            Gauge(label: Name.alertsFiring, dimensions: [("rule", rule)], factory: factory).record(counts[rule] ?? 0)
+        }
+    }
+
+    /// The registry in the Prometheus text exposition format (version 0.0.4).
+    public func prometheusText() -> String {
+        registry.emitToString()
+    }
+}
+
+extension Metrics.Timer {
+    /// Records a Swift `Duration`.
+    func recordInterval(_ duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+}
