@@ -42,8 +42,24 @@ public struct PollRecorder: Sendable {
         public var firstPoll: Bool
     }
 
-    /// Records `poll`; throws (and writes nothing) if any statement fails.
-    public func record(_ poll: ObservedPoll, firstPoll: FirstPollMode, failingAfter: Int) async throws -> Outcome {
+    /// Records `poll`; throws (and writes nothing) if any statement fails. With `commit: false`
+    /// everything is computed against the stored state and then rolled back (`poll --dry-run`).
+    public func record(_ poll: ObservedPoll, firstPoll: FirstPollMode, failingAfter: Int,
+                       commit: Bool = true) async throws -> Outcome {
+        do {
+            return try await recordInTransaction(poll, firstPoll: firstPoll, failingAfter: failingAfter, commit: commit)
+        } catch let rollback as DryRunRollback {
+            return rollback.outcome
+        }
+    }
+
+    /// Thrown to roll a dry run back while keeping what it computed.
+    private struct DryRunRollback: Error {
+        let outcome: Outcome
+    }
+
+    private func recordInTransaction(_ poll: ObservedPoll, firstPoll: FirstPollMode, failingAfter: Int,
+                                     commit: Bool) async throws -> Outcome {
         try await database.transaction { connection in
             let partner = try await PartnerStateRow.lock(poll.partnerID, on: connection)
             var writer = EventWriter(partnerID: poll.partnerID, observedAt: poll.finishedAt, router: router)
@@ -70,6 +86,7 @@ public struct PollRecorder: Sendable {
             try await connection.execute(
                 "UPDATE polls SET changed = $2, events = $3 WHERE id = $1",
                 [.int64(pollID), .int64(Int64(outcome.changedChannels)), .int64(Int64(written.events.count))])
+            if !commit { throw DryRunRollback(outcome: outcome) }
             if written.deliveries > 0 {
                 try await connection.execute("SELECT pg_notify('channelwatch_deliveries', $1)", [.text(poll.partnerID)])
             }

@@ -14,7 +14,8 @@ struct ChannelWatch: AsyncParsableCommand {
         subcommands: [
             SimulateCommand.self,
             CheckCommand.self, RulesCommand.self, MigrateCommand.self, AlertsCommand.self, EventsCommand.self,
-            DeliveriesCommand.self, NotifyTestCommand.self, PruneCommand.self, VersionCommand.self,
+            RunCommand.self, PollCommand.self, DeliverCommand.self, DeliveriesCommand.self, NotifyTestCommand.self, PruneCommand.self,
+            VersionCommand.self,
         ]
     )
 }

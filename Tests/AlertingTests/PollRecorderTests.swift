@@ -173,3 +173,19 @@ import Testing
         _ = try await updated.poll([])
     }
 }
+
+@Suite struct DryRunTests {
+    @Test func aDryRunComputesTheEventsAndWritesNothing() async throws {
+        var h = try await AlertingHarness.make()
+        defer { Task { [h] in try? await h.database.drop() } }
+        try await h.poll([AlertingHarness.channel("c1")])
+        let before = try await h.count("SELECT count(*) FROM events") + h.count("SELECT count(*) FROM polls")
+        let poll = ObservedPoll(partnerID: h.partnerID, startedAt: Date(), finishedAt: Date(),
+                                channels: [AlertingHarness.channel("c1", quality: "Low")], pages: 1, failure: nil)
+        let dry = try await h.recorder.record(poll, firstPoll: .notify, failingAfter: 3, commit: false)
+        #expect(dry.events.map(\.rule) == ["quality_low"] && dry.deliveries == 1)
+        #expect(try await h.count("SELECT count(*) FROM events") + h.count("SELECT count(*) FROM polls") == before)
+        let real = try await h.poll([AlertingHarness.channel("c1", quality: "Low")])
+        #expect(real.events.map(\.rule) == ["quality_low"], "the dry run did not advance the snapshot")
+    }
+}
