@@ -86,16 +86,25 @@ let package = Package(
 
         // The command line: parses arguments and calls into the modules.
         .executableTarget(name: "channelwatch", dependencies: [
-            "Curl", "Postgres", "JSON", "YAMLSupport", "Config", "Rules", "Alerting", "Notifiers", "PartnerAPI", "Worker",
+            "Curl", "Postgres", "JSON", "YAMLSupport", "Config", "Rules", "Alerting", "Notifiers", "PartnerAPI", "Worker", "Demo", "LocalPostgres",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Yams", package: "Yams"),
             .product(name: "Logging", package: "swift-log"),
         ]),
 
+        // Starting PostgreSQL servers of our own (the demo's private cluster; the tests' throwaway ones).
+        .target(name: "LocalPostgres"),
+
+        // The zero-configuration tour: simulator + PostgreSQL + shipped rules + console.
+        .target(name: "Demo", dependencies: [
+            "Alerting", "Config", "Notifiers", "PartnerAPI", "Postgres", "Rules", "Worker", "LocalPostgres",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
         // Test tooling shared by the test targets: a real PostgreSQL, HTTP and SMTP sinks.
         .target(name: "TestSupport", dependencies: [
-            "Postgres",
+            "Postgres", "LocalPostgres",
             .product(name: "Logging", package: "swift-log"),
         ], path: "Tests/Support"),
 

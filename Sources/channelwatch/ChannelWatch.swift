@@ -14,7 +14,7 @@ struct ChannelWatch: AsyncParsableCommand {
         subcommands: [
             SimulateCommand.self,
             CheckCommand.self, RulesCommand.self, MigrateCommand.self, AlertsCommand.self, EventsCommand.self,
-            RunCommand.self, PollCommand.self, DeliverCommand.self, DeliveriesCommand.self, NotifyTestCommand.self, PruneCommand.self,
+            DemoCommand.self, RunCommand.self, PollCommand.self, DeliverCommand.self, DeliveriesCommand.self, NotifyTestCommand.self, PruneCommand.self,
             VersionCommand.self,
         ]
     )

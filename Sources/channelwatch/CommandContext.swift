@@ -41,25 +41,37 @@ struct OutputOptions: ParsableArguments {
     var json = false
 }
 
-/// Where the numbered SQL migrations are: `$CHANNELWATCH_SQL_DIR`, next to the installed binary
-/// (`../share/channelwatch/sql`), `./sql`, or the source tree this binary was built from.
-enum MigrationsDirectory {
-    static func locate() throws -> URL {
+/// Files shipped beside the binary: looked up in `$CHANNELWATCH_SHARE_DIR`, next to the installed
+/// binary (`../share/channelwatch`), the working directory, and the source tree it was built from.
+enum ShippedFiles {
+    /// The directory `name` (`sql`, `Rules`, `scenarios`) that holds `marker`.
+    static func locate(_ name: String, containing marker: String, override variable: String? = nil) throws -> URL {
         let environment = ProcessInfo.processInfo.environment
         var candidates: [URL] = []
-        if let explicit = environment["CHANNELWATCH_SQL_DIR"], !explicit.isEmpty {
+        if let variable, let explicit = environment[variable], !explicit.isEmpty {
             candidates.append(URL(fileURLWithPath: explicit))
         }
+        if let share = environment["CHANNELWATCH_SHARE_DIR"], !share.isEmpty {
+            candidates.append(URL(fileURLWithPath: share).appendingPathComponent(name))
+        }
         let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        candidates.append(executable.deletingLastPathComponent().appendingPathComponent("../share/channelwatch/sql").standardized)
-        candidates.append(URL(fileURLWithPath: "sql"))
+        candidates.append(executable.deletingLastPathComponent().appendingPathComponent("../share/channelwatch/\(name)").standardized)
+        candidates.append(URL(fileURLWithPath: name))
         candidates.append(URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("sql"))
-        for candidate in candidates where FileManager.default.fileExists(atPath: candidate.appendingPathComponent("001_init.sql").path) {
+            .deletingLastPathComponent().appendingPathComponent(name))
+        for candidate in candidates where FileManager.default.fileExists(atPath: candidate.appendingPathComponent(marker).path) {
             return candidate
         }
-        printToStandardError("error: no migrations found (looked in \(candidates.map(\.path).joined(separator: ", "))); set CHANNELWATCH_SQL_DIR")
+        printToStandardError("error: \(name)/\(marker) not found (looked in \(candidates.map(\.path).joined(separator: ", ")))"
+                             + (variable.map { "; set \($0)" } ?? "; set CHANNELWATCH_SHARE_DIR"))
         throw ExitCode.failure
+    }
+}
+
+/// Where the numbered SQL migrations are (`$CHANNELWATCH_SQL_DIR` first).
+enum MigrationsDirectory {
+    static func locate() throws -> URL {
+        try ShippedFiles.locate("sql", containing: "001_init.sql", override: "CHANNELWATCH_SQL_DIR")
     }
 }
 

@@ -2,12 +2,12 @@ import Foundation
 
 /// Finds initdb/pg_ctl and runs them as the `postgres` user when the tests run as root
 /// (PostgreSQL refuses to run as root).
-struct PostgresBinaries: Sendable {
-    let directory: String
-    let runAsPostgresUser: Bool
+public struct PostgresBinaries: Sendable {
+    public let directory: String
+    public let runAsPostgresUser: Bool
 
     /// `POSTGRES_BIN_DIR`, else the newest `/usr/lib/postgresql/*/bin`, else `pg_ctl` on PATH.
-    static func locate() throws -> PostgresBinaries {
+    public static func locate() throws -> PostgresBinaries {
         let runAsPostgresUser = geteuid() == 0
         if let configured = ProcessInfo.processInfo.environment["POSTGRES_BIN_DIR"], !configured.isEmpty {
             return PostgresBinaries(directory: configured, runAsPostgresUser: runAsPostgresUser)
@@ -26,13 +26,13 @@ struct PostgresBinaries: Sendable {
     }
 
     /// Gives `directory` to the postgres user so initdb and the server can write there.
-    func handOver(_ directory: URL) throws {
+    public func handOver(_ directory: URL) throws {
         guard runAsPostgresUser else { return }
         try FileManager.default.setAttributes([.ownerAccountName: "postgres"], ofItemAtPath: directory.path)
     }
 
     /// Runs one of the server programs; throws with its output when it fails.
-    func run(_ program: String, _ arguments: [String], in workingDirectory: URL) async throws {
+    public func run(_ program: String, _ arguments: [String], in workingDirectory: URL) async throws {
         let binary = "\(directory)/\(program)"
         var environment = ProcessInfo.processInfo.environment
         // PG* variables meant for the tests' client connections must not steer initdb/pg_ctl.

@@ -1,0 +1,117 @@
+import ArgumentParser
+import Config
+import Demo
+import Foundation
+import LocalPostgres
+import Logging
+import Postgres
+import Worker
+
+/// `channelwatch demo`: the zero-configuration tour.
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "The zero-configuration tour: simulator + PostgreSQL + shipped rules + console notifications.",
+        discussion: """
+            Uses the PostgreSQL server named by DATABASE_URL or the PG* variables when it is reachable (in a \
+            database of its own, channelwatch_demo, created afresh); otherwise starts a private one under \
+            ./.channelwatch-demo and stops it at exit. Real receivers can be added with the options below or \
+            the environment variables CHANNELWATCH_DEMO_SLACK_URL, CHANNELWATCH_DEMO_WEBHOOK_URL and \
+            CHANNELWATCH_DEMO_SMTP_URL (+ CHANNELWATCH_DEMO_EMAIL_TO).
+            """)
+
+    @Option(name: .customLong("slack-url"), help: "Also notify this Slack incoming webhook.") var slackURL: String?
+    @Option(name: .customLong("webhook-url"), help: "Also POST payload v1 to this URL.") var webhookURL: String?
+    @Option(name: .customLong("webhook-secret"), help: "Sign the webhook with this secret.") var webhookSecret: String?
+    @Option(name: .customLong("smtp-url"), help: "Also email through this SMTP server (smtp:// or smtps://).") var smtpURL: String?
+    @Option(name: .customLong("email-to"), help: "Recipient of the demo emails.") var emailTo: String?
+    @Flag(name: .customLong("json"), help: "Print the summary as JSON at the end.") var json = false
+    @OptionGroup var log: LogOptions
+
+    func run() async throws {
+        log.bootstrap()
+        var logger = Logger(label: "channelwatch.demo")
+        if log.level == "info" { logger.logLevel = .warning }
+        let scenario = try ShippedFiles.locate("scenarios", containing: "demo.yml").appendingPathComponent("demo.yml")
+        let rules = try ShippedFiles.locate("Rules", containing: "channel-health.yml", override: "CHANNELWATCH_RULES_DIR")
+        let migrations = try MigrationsDirectory.locate()
+
+        let (databaseURL, privateServer) = try await prepareDatabase(logger: logger)
+        let options = DemoTour.Options(scenarioPath: scenario.path, rulesPath: rules.path,
+                                       extraReceivers: try extraReceivers(), databaseURL: databaseURL)
+        let outcome: Result<DemoTour.Summary, any Error>
+        do {
+            outcome = .success(try await DemoTour(options: options, logger: logger).run(migrationsDirectory: migrations))
+        } catch {
+            outcome = .failure(error)
+        }
+        if let privateServer {
+            try? await privateServer.stop()
+            print("   (the private PostgreSQL under \(privateServer.directory.path) was stopped)")
+        }
+        let summary = try outcome.get()
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(summary), as: UTF8.self))
+        }
+    }
+
+    /// The server of DATABASE_URL/PG* when reachable (a fresh `channelwatch_demo` database on it),
+    /// else a private server under the working directory.
+    private func prepareDatabase(logger: Logger) async throws -> (String, PrivatePostgres?) {
+        let given = ProcessInfo.processInfo.environment["DATABASE_URL"] ?? ""
+        let probe = PostgresClient(PostgresConfiguration(connectionString: given, applicationName: "channelwatch-demo",
+                                                         poolSize: 1, connectTimeoutSeconds: 3), logger: logger)
+        let reachable = (try? await probe.query("SELECT 1")) != nil
+        if reachable {
+            do {
+                try await probe.execute("DROP DATABASE IF EXISTS channelwatch_demo WITH (FORCE)")
+                try await probe.execute("CREATE DATABASE channelwatch_demo")
+            } catch {
+                await probe.close()
+                printToStandardError("error: the demo needs to create the database channelwatch_demo on "
+                                     + "\(PostgresConfiguration(connectionString: given).redactedDescription): \(error)")
+                throw ExitCode.failure
+            }
+            await probe.close()
+            guard let demo = PostgresConfiguration(connectionString: given).replacingDatabase(with: "channelwatch_demo") else {
+                printToStandardError("error: DATABASE_URL is not a valid libpq connection string")
+                throw ExitCode.failure
+            }
+            print("Using PostgreSQL at \(demo.redactedDescription) (database channelwatch_demo).")
+            return (demo.connectionString, nil)
+        }
+        await probe.close()
+        let directory = URL(fileURLWithPath: ".channelwatch-demo/postgres").standardizedFileURL
+        print("No PostgreSQL reachable through DATABASE_URL/PG*: starting a private one under \(directory.path) …")
+        do {
+            let server = try await PrivatePostgres.start(in: directory)
+            return (server.connectionString(), server)
+        } catch {
+            printToStandardError("error: could not start a private PostgreSQL: \(error)")
+            throw ExitCode.failure
+        }
+    }
+
+    private func extraReceivers() throws -> [ReceiverConfig] {
+        let environment = ProcessInfo.processInfo.environment
+        var receivers: [ReceiverConfig] = []
+        if let url = slackURL ?? environment["CHANNELWATCH_DEMO_SLACK_URL"], !url.isEmpty {
+            receivers.append(ReceiverConfig(name: "slack", kind: .slack(url: Secret(url))))
+        }
+        if let url = webhookURL ?? environment["CHANNELWATCH_DEMO_WEBHOOK_URL"], !url.isEmpty {
+            let secret = webhookSecret ?? environment["CHANNELWATCH_DEMO_WEBHOOK_SECRET"]
+            receivers.append(ReceiverConfig(name: "webhook", kind: .webhook(url: Secret(url), secret: secret.map(Secret.init))))
+        }
+        if let url = smtpURL ?? environment["CHANNELWATCH_DEMO_SMTP_URL"], !url.isEmpty {
+            guard let to = emailTo ?? environment["CHANNELWATCH_DEMO_EMAIL_TO"] else {
+                throw ValidationError("--smtp-url needs --email-to (or CHANNELWATCH_DEMO_EMAIL_TO)")
+            }
+            receivers.append(ReceiverConfig(name: "email", kind: .email(EmailSettings(
+                smtpURL: url, requireTLS: url.hasPrefix("smtps://") || environment["CHANNELWATCH_DEMO_SMTP_PLAIN"] == nil,
+                from: "ChannelWatch demo <channelwatch-demo@localhost>", to: [to]))))
+        }
+        return receivers
+    }
+}
