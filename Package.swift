@@ -110,7 +110,10 @@ let package = Package(
 
         .testTarget(name: "CurlTests", dependencies: ["Curl", "TestSupport"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport", "Postgres"]),
+        .testTarget(name: "CLITests", dependencies: [
+            "TestSupport", "Postgres", "PartnerAPI",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .testTarget(name: "WorkerTests", dependencies: [
             "Worker", "Alerting", "Config", "TestSupport", "Postgres", "Rules", "JSON",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -9,8 +9,14 @@ public struct Outbox: Sendable {
     public let database: PostgresClient
     /// Identifies this worker in `lease_owner` (host and process id).
     public let owner: String
-    /// How long a claim lasts; longer than any receiver's timeout.
-    public var lease: Duration = .seconds(120)
+    /// How long a claim lasts; longer than any receiver's timeout. A delivery a crashed worker
+    /// had claimed is sent again once this has passed. `CHANNELWATCH_DELIVERY_LEASE` overrides it.
+    public var lease: Duration = Outbox.defaultLease
+
+    /// 2 minutes, or `$CHANNELWATCH_DELIVERY_LEASE` (e.g. `45s`).
+    public static var defaultLease: Duration {
+        ProcessInfo.processInfo.environment["CHANNELWATCH_DELIVERY_LEASE"].flatMap(DurationText.parse) ?? .seconds(120)
+    }
     /// How deliveries are spaced after failures.
     public var schedule = DeliveryRetrySchedule()
 

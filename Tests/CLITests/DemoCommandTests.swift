@@ -1,0 +1,28 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `channelwatch demo` end to end: every shipped rule fires, and the summary says so.
+@Suite struct DemoCommandTests {
+    @Test func theDemoWalksTheTimelineAndEveryShippedRuleFires() async throws {
+        try await TestDatabase.with { database in
+            // The demo creates its own database (channelwatch_demo) on the server it is pointed at.
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cw-demo-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let result = try await ChannelWatchBinary.run(
+                ["demo", "--json"], environment: ["DATABASE_URL": database.connectionString], in: directory,
+                timeout: .seconds(120))
+            #expect(result.succeeded, "\(result.standardError)")
+            let lines = result.standardOutput.split(separator: "\n")
+            #expect(lines.contains { $0.hasPrefix("── Poll 7:") })
+            #expect(lines.contains { $0.contains("rules that fired: 13 of 13 — every shipped rule") })
+            let summary = try #require(try JSONSerialization.jsonObject(with: Data(lines.last!.utf8)) as? [String: Any])
+            #expect((summary["rulesNotSeen"] as? [String]) == [])
+            #expect(summary["dead"] as? Int == 0)
+            #expect(summary["delivered"] as? Int == summary["deliveries"] as? Int)
+            #expect((summary["resolved"] as? Int ?? 0) >= 7)
+            #expect(lines.contains { $0.contains("[CRITICAL] firing quality_low +4930111111 (Berlin Bakery)") })
+        }
+    }
+}
