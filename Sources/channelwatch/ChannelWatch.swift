@@ -12,10 +12,9 @@ struct ChannelWatch: AsyncParsableCommand {
             """,
         version: ChannelWatchVersion.current,
         subcommands: [
-            SimulateCommand.self,
-            CheckCommand.self, RulesCommand.self, MigrateCommand.self, AlertsCommand.self, EventsCommand.self,
-            DemoCommand.self, RunCommand.self, PollCommand.self, DeliverCommand.self, DeliveriesCommand.self, NotifyTestCommand.self, PruneCommand.self,
-            VersionCommand.self,
+            DemoCommand.self, RunCommand.self, PollCommand.self, DeliverCommand.self, CheckCommand.self,
+            RulesCommand.self, MigrateCommand.self, AlertsCommand.self, EventsCommand.self, DeliveriesCommand.self,
+            NotifyTestCommand.self, SimulateCommand.self, PruneCommand.self, VersionCommand.self,
         ]
     )
 }
