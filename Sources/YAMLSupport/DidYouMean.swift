@@ -2,6 +2,8 @@
 public enum DidYouMean {
     /// The candidate closest to `word` by edit distance, if it is close enough to be a likely typo.
     public static func suggestion(for word: String, among candidates: some Sequence<String>) -> String? {
+        // A very long "word" is not a typo of a key name, and comparing it would cost time and memory.
+        guard word.count <= 64 else { return nil }
         let limit = max(1, word.count / 3)
         var best: (word: String, distance: Int)?
         for candidate in candidates {
@@ -18,21 +20,24 @@ public enum DidYouMean {
         suggestion(for: word, among: candidates).map { " (did you mean '\($0)'?)" } ?? ""
     }
 
-    /// Levenshtein distance between two strings, by characters.
+    /// Edit distance between two strings, by characters, counting a swap of two neighbours as one
+    /// edit (optimal string alignment), since `audti` for `audit` is one slip of the fingers.
     public static func editDistance(_ a: String, _ b: String) -> Int {
         let a = Array(a), b = Array(b)
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
-        var previous = Array(0...b.count)
-        var current = [Int](repeating: 0, count: b.count + 1)
+        var table = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
+        for i in 0...a.count { table[i][0] = i }
+        for j in 0...b.count { table[0][j] = j }
         for i in 1...a.count {
-            current[0] = i
             for j in 1...b.count {
-                let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, substitution)
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                table[i][j] = min(table[i - 1][j] + 1, table[i][j - 1] + 1, table[i - 1][j - 1] + cost)
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                    table[i][j] = min(table[i][j], table[i - 2][j - 2] + 1)
+                }
             }
-            swap(&previous, &current)
         }
-        return previous[b.count]
+        return table[a.count][b.count]
     }
 }
