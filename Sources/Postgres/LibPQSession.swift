@@ -9,7 +9,7 @@ import Logging
 final class LibPQSession {
     let configuration: PostgresConfiguration
     let logger: Logger
-    private let notices: NoticeForwarder
+    let notices: NoticeForwarder
     /// Shared with cancellation handlers on other threads; see ``StatementCanceller``.
     let canceller = StatementCanceller()
     private(set) var handle: OpaquePointer?
@@ -54,7 +54,7 @@ final class LibPQSession {
     func prepareForUse() throws {
         guard let connection = handle else { return try establish() }
         if PQstatus(connection) == CONNECTION_OK { drainIdleInput(connection) }
-        if PQstatus(connection) != CONNECTION_OK {
+        if PQstatus(connection) != CONNECTION_OK || notices.sessionEndedByServer != nil {
             logger.warning(
                 "postgres connection was lost; reconnecting",
                 metadata: ["postgres.target": "\(configuration.redactedDescription)"])
@@ -131,14 +131,17 @@ final class LibPQSession {
     /// Session settings the decoders rely on; re-applied after every reconnect.
     private func prepareSession(_ connection: OpaquePointer) throws {
         notices.install(on: connection)
+        notices.resetSessionEnded()
         canceller.update(from: connection)
         // Timestamps are parsed from ISO output; any other DateStyle would misread dates.
         _ = try consume(PQexec(connection, "SET DateStyle TO 'ISO, MDY'"), sql: "SET DateStyle")
     }
 
     /// Reads whatever the server sent while the connection sat idle. After pg_terminate_backend
-    /// or a server shutdown that is an error message followed by EOF, which flips PQstatus to
-    /// CONNECTION_BAD — so a dead connection is found before a statement is sent on it.
+    /// or a server shutdown that is a FATAL error message followed by EOF. Reading the EOF flips
+    /// PQstatus to CONNECTION_BAD, but the EOF may not have arrived yet (the backend is still
+    /// exiting), so the input is also parsed (PQisBusy) to hand the FATAL to ``NoticeForwarder``:
+    /// either sign marks the session dead before a statement is sent on it.
     private func drainIdleInput(_ connection: OpaquePointer) {
         let socket = PQsocket(connection)
         var rounds = 0
@@ -146,6 +149,7 @@ final class LibPQSession {
             rounds += 1
             if PQconsumeInput(connection) == 0 { return }
         }
+        _ = PQisBusy(connection)  // parses what was read; notifications stay queued for PQnotifies
     }
 }
 

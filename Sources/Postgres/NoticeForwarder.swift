@@ -1,4 +1,5 @@
 import CLibPQ
+import Foundation
 import Logging
 
 /// Receives libpq notices (`RAISE NOTICE`, server warnings) and logs them through swift-log.
@@ -6,10 +7,26 @@ import Logging
 /// Installed with PQsetNoticeReceiver rather than PQsetNoticeProcessor because the receiver gets
 /// the whole notice as a PGresult: the non-localized severity picks the log level and the
 /// SQLSTATE, detail and hint become metadata. Called by libpq on the owning connection's queue.
-final class NoticeForwarder: Sendable {
+///
+/// It also remembers a session-ending error that arrived while the session was idle. libpq hands
+/// an ErrorResponse received outside a query to the notice receiver and keeps PQstatus at
+/// CONNECTION_OK until it later reads EOF, so the FATAL that pg_terminate_backend or a shutdown
+/// sends ("terminating connection due to administrator command") is the first — and, until the
+/// server's close is read, the only — sign that the session is gone.
+final class NoticeForwarder: @unchecked Sendable {
+    // @unchecked Sendable: `sessionEndedMessage` is only read or written while holding `lock`.
     let logger: Logger
+    private let lock = NSLock()
+    private var sessionEndedMessage: String?
 
     init(logger: Logger) { self.logger = logger }
+
+    /// The server's message when it announced (FATAL/PANIC) that it is closing this session; nil
+    /// while the session is healthy.
+    var sessionEndedByServer: String? { lock.withLock { sessionEndedMessage } }
+
+    /// Forgets an earlier session's fatal error; called after every (re)connect.
+    func resetSessionEnded() { lock.withLock { sessionEndedMessage = nil } }
 
     /// Installs the forwarder on `connection`; the caller keeps `self` alive until PQfinish.
     func install(on connection: OpaquePointer) {
@@ -23,6 +40,9 @@ final class NoticeForwarder: Sendable {
         if let sqlState = errorField(result, CLIBPQ_DIAG_SQLSTATE) { metadata["postgres.sqlstate"] = "\(sqlState)" }
         if let detail = errorField(result, CLIBPQ_DIAG_MESSAGE_DETAIL) { metadata["postgres.detail"] = "\(detail)" }
         if let hint = errorField(result, CLIBPQ_DIAG_MESSAGE_HINT) { metadata["postgres.hint"] = "\(hint)" }
+        if severity == "FATAL" || severity == "PANIC" {
+            lock.withLock { sessionEndedMessage = message }
+        }
         logger.log(level: Self.level(forSeverity: severity), "postgres \(severity): \(message)", metadata: metadata)
     }
 

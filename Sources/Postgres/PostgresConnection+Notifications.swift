@@ -69,29 +69,56 @@ extension LibPQSession {
         return String(cString: quoted)
     }
 
+    /// Returns a queued notification, or waits on the socket until one arrives or `timeout` ends.
+    ///
+    /// A killed session announces itself in two steps, and either one must end the wait: a FATAL
+    /// ErrorResponse (which PQconsumeInput reads without changing PQstatus, and which PQnotifies'
+    /// parsing routes to the notice receiver), then EOF (which PQconsumeInput turns into
+    /// CONNECTION_BAD, closing the socket). Both may already have been read before this call — by an
+    /// earlier wait that ran out of time — so the checks come before the first poll, and a closed
+    /// socket is never polled (poll ignores fd -1 and would sleep out the whole timeout).
     func waitForNotification(timeout: Duration) throws -> PostgresNotification? {
         let handle = try liveHandle()
         let deadline = ContinuousClock.now + timeout
         while true {
-            if let notification = PQnotifies(handle) {
+            if let notification = PQnotifies(handle) {  // also parses input read so far
                 defer { PQfreemem(notification) }
                 return PostgresNotification(
                     channel: String(cString: notification.pointee.relname),
                     payload: notification.pointee.extra.map { String(cString: $0) } ?? "",
                     senderProcessID: notification.pointee.be_pid)
             }
+            if let serverMessage = notices.sessionEndedByServer {
+                throw notificationWaitLost(reason: serverMessage)
+            }
+            let socket = PQsocket(handle)
+            guard PQstatus(handle) == CONNECTION_OK, socket >= 0 else {
+                throw notificationWaitLost(reason: String(cString: PQerrorMessage(handle)))
+            }
             let remaining = deadline - ContinuousClock.now
             guard remaining > .zero else { return nil }
-            let milliseconds = Int32(clamping: remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000 + 1)
-            let ready = clibpq_wait_readable(PQsocket(handle), milliseconds)
-            if ready < 0 || (ready == 1 && PQconsumeInput(handle) == 0) || PQstatus(handle) != CONNECTION_OK {
-                throw PostgresError(
-                    kind: .connectionLost,
-                    message: "the connection died while waiting for notifications: "
-                        + configuration.redactingSecrets(in: String(cString: PQerrorMessage(handle)))
-                            .trimmingCharacters(in: .whitespacesAndNewlines),
-                    hint: "call ensureConnected() and LISTEN again; notifications sent meanwhile were missed")
+            let ready = clibpq_wait_readable(socket, Self.pollMilliseconds(remaining))
+            if ready < 0 {
+                throw notificationWaitLost(reason: "poll failed: \(String(cString: strerror(errno)))")
+            }
+            if ready == 1 && PQconsumeInput(handle) == 0 {
+                throw notificationWaitLost(reason: String(cString: PQerrorMessage(handle)))
             }
         }
+    }
+
+    /// `remaining`, rounded up to whole milliseconds, as poll(2) wants it.
+    static func pollMilliseconds(_ remaining: Duration) -> Int32 {
+        let (seconds, attoseconds) = remaining.components
+        return Int32(clamping: seconds * 1000 + attoseconds / 1_000_000_000_000_000 + 1)
+    }
+
+    private func notificationWaitLost(reason: String) -> PostgresError {
+        PostgresError(
+            kind: .connectionLost,
+            message: "the connection died while waiting for notifications: "
+                + configuration.redactingSecrets(in: reason).trimmingCharacters(in: .whitespacesAndNewlines),
+            hint: "call ensureConnected() and LISTEN again; notifications sent meanwhile were missed",
+            context: configuration.redactedDescription)
     }
 }

@@ -14,7 +14,7 @@ struct DemoCommand: AsyncParsableCommand {
         abstract: "The zero-configuration tour: simulator + PostgreSQL + shipped rules + console notifications.",
         discussion: """
             Uses the PostgreSQL server named by DATABASE_URL or the PG* variables when it is reachable (in a \
-            database of its own, channelwatch_demo, created afresh); otherwise starts a private one under \
+            database of its own, channelwatch_demo or $CHANNELWATCH_DEMO_DATABASE, created afresh); otherwise starts a private one under \
             ./.channelwatch-demo and stops it at exit. Real receivers can be added with the options below or \
             the environment variables CHANNELWATCH_DEMO_SLACK_URL, CHANNELWATCH_DEMO_WEBHOOK_URL and \
             CHANNELWATCH_DEMO_SMTP_URL (+ CHANNELWATCH_DEMO_EMAIL_TO).
@@ -61,25 +61,31 @@ struct DemoCommand: AsyncParsableCommand {
     /// else a private server under the working directory.
     private func prepareDatabase(logger: Logger) async throws -> (String, PrivatePostgres?) {
         let given = ProcessInfo.processInfo.environment["DATABASE_URL"] ?? ""
+        let name = ProcessInfo.processInfo.environment["CHANNELWATCH_DEMO_DATABASE"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? "channelwatch_demo"
+        guard name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
+            printToStandardError("error: CHANNELWATCH_DEMO_DATABASE must be letters, digits and _ only")
+            throw ExitCode.failure
+        }
         let probe = PostgresClient(PostgresConfiguration(connectionString: given, applicationName: "channelwatch-demo",
                                                          poolSize: 1, connectTimeoutSeconds: 3), logger: logger)
         let reachable = (try? await probe.query("SELECT 1")) != nil
         if reachable {
             do {
-                try await probe.execute("DROP DATABASE IF EXISTS channelwatch_demo WITH (FORCE)")
-                try await probe.execute("CREATE DATABASE channelwatch_demo")
+                try await probe.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+                try await probe.execute("CREATE DATABASE \(name)")
             } catch {
                 await probe.close()
-                printToStandardError("error: the demo needs to create the database channelwatch_demo on "
+                printToStandardError("error: the demo needs to create the database \(name) on "
                                      + "\(PostgresConfiguration(connectionString: given).redactedDescription): \(error)")
                 throw ExitCode.failure
             }
             await probe.close()
-            guard let demo = PostgresConfiguration(connectionString: given).replacingDatabase(with: "channelwatch_demo") else {
+            guard let demo = PostgresConfiguration(connectionString: given).replacingDatabase(with: name) else {
                 printToStandardError("error: DATABASE_URL is not a valid libpq connection string")
                 throw ExitCode.failure
             }
-            print("Using PostgreSQL at \(demo.redactedDescription) (database channelwatch_demo).")
+            print("Using PostgreSQL at \(demo.redactedDescription) (database \(name), created afresh).")
             return (demo.connectionString, nil)
         }
         await probe.close()

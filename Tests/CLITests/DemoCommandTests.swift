@@ -11,13 +11,16 @@ import TestSupport
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: directory) }
             let result = try await ChannelWatchBinary.run(
-                ["demo", "--json"], environment: ["DATABASE_URL": database.connectionString], in: directory,
+                ["demo", "--json"],
+                environment: ["DATABASE_URL": database.connectionString, "CHANNELWATCH_DEMO_DATABASE": "cwdemo_\(database.name.suffix(8))"],
+                in: directory,
                 timeout: .seconds(120))
             #expect(result.succeeded, "\(result.standardError)")
             let lines = result.standardOutput.split(separator: "\n")
             #expect(lines.contains { $0.hasPrefix("── Poll 7:") })
             #expect(lines.contains { $0.contains("rules that fired: 13 of 13 — every shipped rule") })
-            let summary = try #require(try JSONSerialization.jsonObject(with: Data(lines.last!.utf8)) as? [String: Any])
+            let last = try #require(lines.last)
+            let summary = try #require(try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any])
             #expect((summary["rulesNotSeen"] as? [String]) == [])
             #expect(summary["dead"] as? Int == 0)
             #expect(summary["delivered"] as? Int == summary["deliveries"] as? Int)

@@ -23,7 +23,8 @@ import TestSupport
             let result = try await ChannelWatchBinary.run(
                 ["demo", "--slack-url", slack.url("/services/T0/B0/SLACKSECRET"), "--webhook-url", webhook.url("/cw"),
                  "--webhook-secret", "whsec-e2e", "--smtp-url", "smtp://127.0.0.1:\(mail.port)", "--email-to", "oncall@example.com"],
-                environment: ["DATABASE_URL": database.connectionString, "CHANNELWATCH_DEMO_SMTP_PLAIN": "1"],
+                environment: ["DATABASE_URL": database.connectionString, "CHANNELWATCH_DEMO_SMTP_PLAIN": "1",
+                              "CHANNELWATCH_DEMO_DATABASE": "cwdemo_\(database.name.suffix(8))"],
                 in: directory, timeout: .seconds(120))
             #expect(result.succeeded, "\(result.standardError)")
             #expect(!(result.standardOutput + result.standardError).contains("SLACKSECRET"))

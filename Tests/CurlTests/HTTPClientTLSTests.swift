@@ -6,7 +6,7 @@ import Testing
 @Suite("HTTPClient TLS verification")
 struct HTTPClientTLSTests {
     @Test func selfSignedServerFailsVerificationWithoutItsCA() async throws {
-        let server = try TLSTestServer()
+        let server = try await TLSTestServer.start()
         defer { server.stop() }
 
         let error = await #expect(throws: CurlError.self) {
@@ -18,7 +18,7 @@ struct HTTPClientTLSTests {
     }
 
     @Test func supplyingTheCAFileMakesTheSameServerTrusted() async throws {
-        let server = try TLSTestServer()
+        let server = try await TLSTestServer.start()
         defer { server.stop() }
         let request = HTTPRequest(url: server.url, timeout: .seconds(10), tls: TLSOptions(caFile: server.caFile))
 
@@ -29,7 +29,7 @@ struct HTTPClientTLSTests {
     }
 
     @Test func certificateForAnotherHostIsRejectedEvenWithTheCA() async throws {
-        let server = try TLSTestServer(subjectAltNames: ["DNS:elsewhere.invalid"])
+        let server = try await TLSTestServer.start(subjectAltNames: ["DNS:elsewhere.invalid"])
         defer { server.stop() }
         let request = HTTPRequest(url: server.url, timeout: .seconds(10), tls: TLSOptions(caFile: server.caFile))
 
@@ -40,7 +40,7 @@ struct HTTPClientTLSTests {
     }
 
     @Test func missingCAFileIsAConfigurationError() async throws {
-        let server = try TLSTestServer()
+        let server = try await TLSTestServer.start()
         defer { server.stop() }
         let request = HTTPRequest(
             url: server.url, timeout: .seconds(10), tls: TLSOptions(caFile: "/nonexistent/ca.pem"))

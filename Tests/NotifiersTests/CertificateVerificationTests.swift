@@ -10,7 +10,7 @@ import Testing
 @Suite("Receivers verify certificates")
 struct CertificateVerificationTests {
     @Test func slackAndWebhookRefuseAnUntrustedCertificate() async throws {
-        let server = try TLSTestServer()
+        let server = try await TLSTestServer.start()
         defer { server.stop() }
         let url = "https://127.0.0.1:\(server.port)\(Fixtures.slackPath)"
         let receivers: [any Receiver] = [
@@ -29,7 +29,7 @@ struct CertificateVerificationTests {
     }
 
     @Test func smtpsRefusesAnUntrustedCertificate() async throws {
-        let server = try TLSTestServer()
+        let server = try await TLSTestServer.start()
         defer { server.stop() }
         let settings = EmailSettings(smtpURL: "smtps://127.0.0.1:\(server.port)", username: "alerts",
                                      password: Secret("smtp-Pa55w0rd-Secret"), from: "a@example.com", to: ["b@example.com"])

@@ -46,8 +46,9 @@ public final class HTTPSink: Sendable {
     /// Connections accepted so far.
     public var acceptedConnections: Int { server.acceptedConnections }
 
-    /// Waits until at least `count` requests arrived, or throws after `timeout`.
-    public func waitForRequests(count: Int, timeout: Duration = .seconds(30)) async throws -> [RecordedHTTPRequest] {
+    /// Waits until at least `count` requests arrived, or throws after `timeout` (generous by
+    /// default: it only turns a request that never comes into a failure instead of a hang).
+    public func waitForRequests(count: Int, timeout: Duration = .seconds(60)) async throws -> [RecordedHTTPRequest] {
         let deadline = ContinuousClock.now + timeout
         while true {
             let received = requests

@@ -49,7 +49,7 @@ public final class SMTPSink: Sendable {
     }
 
     /// Waits until at least `count` messages were accepted, or throws after `timeout`.
-    public func waitForMessages(count: Int, timeout: Duration = .seconds(30)) async throws -> [SMTPSinkMessage] {
+    public func waitForMessages(count: Int, timeout: Duration = .seconds(60)) async throws -> [SMTPSinkMessage] {
         let deadline = ContinuousClock.now + timeout
         while true {
             let received = messages

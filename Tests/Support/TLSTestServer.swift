@@ -50,6 +50,12 @@ public final class TLSTestServer: Sendable {
         throw lastError ?? TLSTestServerError(message: "openssl s_server did not start")
     }
 
+    /// Generates the certificates and starts the server without blocking a cooperative thread
+    /// (openssl's key generation takes a while on a loaded machine). Prefer this in async tests.
+    public static func start(subjectAltNames: [String] = ["IP:127.0.0.1", "DNS:localhost"]) async throws -> TLSTestServer {
+        try await offThePool { try TLSTestServer(subjectAltNames: subjectAltNames) }
+    }
+
     deinit {
         stop()
     }

@@ -86,12 +86,13 @@ public final class TestDatabase: Sendable {
     }
 
     /// Terminates every server session connected to this database (pg_terminate_backend, waiting
-    /// up to 5 s for each to exit); returns how many. Simulates a lost connection.
+    /// for each to exit — up to 60 s, as a loaded machine can be slow); returns how many exited.
+    /// Simulates a lost connection.
     @discardableResult
     public func terminateConnections() async throws -> Int {
         let rows = try await adminClient.query(
             """
-            SELECT count(*) FILTER (WHERE pg_terminate_backend(pid, 5000)) AS terminated
+            SELECT count(*) FILTER (WHERE pg_terminate_backend(pid, 60000)) AS terminated
             FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()
             """, [.text(name)])
         return try rows.first?.decode(Int.self, "terminated") ?? 0

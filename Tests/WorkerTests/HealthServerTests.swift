@@ -51,9 +51,10 @@ import Worker
             // The gauges refresh every 200 ms; wait for the firing alert to show.
             let port = try #require(await running.service.healthServer?.boundPort)
             var response = try await httpGet(port: port, "/metrics")
-            try await WorkerHarness.eventually("the alerts gauge") {
+            try await WorkerHarness.eventually("the gauges after the delivery") {
                 response = try await httpGet(port: port, "/metrics")
                 return response.body.contains("channelwatch_alerts_firing{rule=\"quality_low\"} 1")
+                    && response.body.contains("channelwatch_delivery_queue_depth 0")
             }
             try await running.shutDown()
 
