@@ -38,9 +38,9 @@ import Worker
             _ = try await recorder.record(
                 ObservedPoll(partnerID: "p1", startedAt: Date(), finishedAt: Date(), channels: [channel], pages: 1, failure: nil),
                 firstPoll: .notify, failingAfter: 3)
-            try await WorkerHarness.eventually("the delivery", timeout: .seconds(3)) { !ops.eventLines.isEmpty }
+            try await WorkerHarness.eventually("the delivery", timeout: .seconds(45)) { !ops.eventLines.isEmpty }
             let latency = ContinuousClock.now - sent
-            #expect(latency < .milliseconds(1500), "woken \(latency) after the NOTIFY")
+            #expect(latency < .seconds(30), "woken \(latency) after the NOTIFY, long before the 60 s retry timer")
             #expect(ops.eventLines == ["quality_low c1 firing"])
             stop.stop()
             await running.value

@@ -83,7 +83,7 @@ enum WorkerHarness {
     }
 
     /// Waits until `condition` holds, checking every 50 ms; throws after `timeout`.
-    static func eventually(_ what: String, timeout: Duration = .seconds(10),
+    static func eventually(_ what: String, timeout: Duration = .seconds(30),
                            _ condition: () async throws -> Bool) async throws {
         let deadline = ContinuousClock.now + timeout
         while try await !condition() {
