@@ -26,7 +26,7 @@ import Testing
         defer { Task { [h] in try? await h.database.drop() } }
         try await h.poll([H.channel("c1")])
         try await h.poll([H.channel("c1", quality: "Low")])
-        let flaky = RecordingReceiver(name: "flaky", script: [.retry(after: .milliseconds(800), reason: "HTTP 500")])
+        let flaky = RecordingReceiver(name: "flaky", script: [.retry(after: .seconds(3600), reason: "HTTP 500")])
         let broken = RecordingReceiver(name: "broken", script: [.dead(reason: "HTTP 404 channel_not_found")])
         let audit = RecordingReceiver(name: "audit")
         let worker = h.worker([flaky, broken, audit])
@@ -45,7 +45,8 @@ import Testing
         #expect(audit.eventLines.contains("delivery_dead  changed"))
         #expect(!broken.eventLines.contains { $0.hasPrefix("delivery_dead") })
 
-        try await Task.sleep(for: .seconds(1.3))
+        // Time passes (without sleeping through the hour): the retry is due now.
+        try await h.database.client.execute("UPDATE deliveries SET next_attempt_at = now() WHERE receiver = 'flaky' AND status = 'pending'")
         let second = try await worker.deliverDue()
         #expect(second.delivered == 1)
         #expect(flaky.eventLines.filter { $0 == "quality_low c1 firing" }.count == 2, "the same delivery, sent twice: once failed, once accepted")
@@ -94,31 +95,34 @@ import Testing
         try await h.poll([H.channel("c1")])
         try await h.poll([H.channel("c1", quality: "Low")])
         var crashed = Outbox(database: h.database.client, owner: "crashed")
-        crashed.lease = .seconds(1)
+        crashed.lease = .seconds(3600)
         let claims = try await crashed.claim(limit: 10)
         #expect(claims.count == 1)
         let ops = RecordingReceiver(name: "ops")
         #expect(try await h.worker([ops]).deliverDue().delivered == 0, "leased: nobody else takes it")
-        try await Task.sleep(for: .seconds(1.2))
+        // The crashed worker's lease runs out.
+        try await h.database.client.execute("UPDATE deliveries SET leased_until = now() - interval '1 second'")
         #expect(try await h.worker([ops]).deliverDue().delivered == 1)
         #expect(ops.notifications.first?.deliveryID == claims[0].notification.deliveryID)
         #expect(try await crashed.settle(claims[0], outcome: .delivered, maxAge: .seconds(60)) == .lostLease)
     }
 
     @Test func repeatIntervalSendsReminders() async throws {
-        var h = try await H.make(routes: [RouteConfig(receivers: ["ops"], repeatInterval: .seconds(1))])
+        var h = try await H.make(routes: [RouteConfig(receivers: ["ops"], repeatInterval: .seconds(3600))])
         defer { Task { [h] in try? await h.database.drop() } }
         try await h.poll([H.channel("c1")])
         try await h.poll([H.channel("c1", quality: "Low"), ])
         let ops = RecordingReceiver(name: "ops")
         #expect(try await h.worker([ops]).deliverDue().reminders == 0)
-        try await Task.sleep(for: .seconds(1.2))
+        // An hour passes, as far as the reminder is concerned.
+        let age = "UPDATE alert_notifications SET last_notified_at = now() - interval '2 hours'"
+        try await h.database.client.execute(age)
         let pass = try await h.worker([ops]).deliverDue()
         #expect(pass.reminders == 1)
         #expect(ops.kinds == [.notification, .reminder])
         #expect(ops.eventLines == ["quality_low c1 firing", "quality_low c1 firing"])
         try await h.poll([H.channel("c1")])
-        try await Task.sleep(for: .seconds(1.2))
+        try await h.database.client.execute(age)
         #expect(try await h.worker([ops]).deliverDue().reminders == 0, "resolved alerts are not reminded")
     }
 

@@ -83,7 +83,7 @@ import TestSupport
 
         // Short leases, so the test need not wait the default two minutes for the crashed claim to expire.
         let lease = ["CHANNELWATCH_DELIVERY_LEASE": "1s"]
-        let killed = try await world.run(["poll"], extraEnvironment: lease, timeout: .seconds(4))
+        let killed = try await world.run(["poll"], extraEnvironment: lease, timeout: .seconds(10))
         #expect(killed.timedOut, "the process was killed while a delivery hung")
         #expect(try await world.count("SELECT count(*) FROM events") == 3, "the poll's transaction had committed")
         #expect(try await world.count("SELECT count(*) FROM deliveries WHERE status = 'pending'") == 1)

@@ -142,10 +142,10 @@ struct FaultHandlingTests {
             FaultRule(match: .page(2), failure: .hang(.seconds(30)), times: 1),
         ])
         defer { Task { await fixture.stop() } }
-        let result = await Self.poll(fixture, requestTimeout: .seconds(1))
+        let result = await Self.poll(fixture, requestTimeout: .seconds(3))
         #expect(result.isComplete, "\(String(describing: result.failure))")
-        #expect(result.retries == 1)
-        #expect(result.duration >= .seconds(1))
+        #expect(result.retries >= 1, "the hanging page was retried")
+        #expect(result.duration >= .seconds(3), "after its request timeout")
     }
 
     @Test("the poll deadline bounds a page that keeps hanging")
