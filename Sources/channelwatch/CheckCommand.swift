@@ -52,6 +52,9 @@ struct CheckCommand: AsyncParsableCommand {
             }
         }
         printToStandardError("rules OK: \(rules.summary)")
+        if let loaded, loaded.routes.isEmpty {
+            printToStandardError("warning: \(loaded.file): no routes: events will be recorded but sent to no receiver")
+        }
     }
 }
 
