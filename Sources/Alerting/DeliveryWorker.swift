@@ -35,11 +35,13 @@ public struct DeliveryWorker: Sendable {
         public init() {}
     }
 
-    /// Delivers everything due now, batch after batch, until nothing due is left (or the task is cancelled).
-    public func deliverDue(batchSize: Int = 64) async throws -> Summary {
+    /// Delivers everything due now, batch after batch, until nothing due is left (or the task is
+    /// cancelled). `keepClaiming` is asked before each batch is claimed: a worker shutting down
+    /// answers false, so it finishes the sends it holds but claims nothing new.
+    public func deliverDue(batchSize: Int = 64, keepClaiming: @Sendable () -> Bool = { true }) async throws -> Summary {
         var summary = Summary()
         summary.reminders = try await Reminders.queueDue(database: outbox.database)
-        while !Task.isCancelled {
+        while !Task.isCancelled && keepClaiming() {
             let claims = try await outbox.claim(limit: batchSize)
             if claims.isEmpty { break }
             let results = try await withThrowingTaskGroup(of: (Outbox.Claim, Outbox.Settled).self) { group in

@@ -53,7 +53,9 @@ public enum ProcessRunner {
             timedOut: state.timedOut)
     }
 
-    private static func spawn(
+    /// Starts `executable` with stdin from /dev/null and stdout/stderr to the given files, an empty
+    /// signal mask and default signal dispositions; shared with ``BackgroundProcess``.
+    static func spawn(
         _ executable: String, _ arguments: [String], environment: [String: String],
         workingDirectory: String?, outputPath: String, errorPath: String
     ) throws -> pid_t {

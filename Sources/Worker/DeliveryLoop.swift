@@ -8,7 +8,7 @@ import Postgres
 /// the poll loop, and at least every ``retryCheckInterval`` for retries that became due.
 ///
 /// On shutdown it claims nothing new; a pass in progress may finish its sends for up to
-/// ``shutdownGrace`` before it is cancelled.
+/// ``shutdownGrace`` before it is cancelled, and the claims it did not finish are handed back.
 public struct DeliveryLoop: Sendable {
     /// The NOTIFY channel the recorder signals new deliveries on.
     public static let notificationChannel = "channelwatch_deliveries"
@@ -25,8 +25,11 @@ public struct DeliveryLoop: Sendable {
     public let wake: WakeSignal
     /// The longest sleep between passes, so due retries are sent without a wake-up.
     public var retryCheckInterval: Duration = .seconds(2)
-    /// How long a pass in progress may keep sending after shutdown began.
-    public var shutdownGrace: Duration = .seconds(7)
+    /// How long a pass in progress may keep sending after shutdown began; with
+    /// ``releaseTimeout`` well inside the 10 s a shutdown may take.
+    public var shutdownGrace: Duration = .seconds(6)
+    /// How long shutdown waits for the database to take back unfinished claims.
+    public var releaseTimeout: Duration = .milliseconds(1500)
     /// The backoff after database failures.
     public var backoff = DatabaseBackoff()
 
@@ -69,15 +72,42 @@ public struct DeliveryLoop: Sendable {
             // Either a wake-up or the retry check interval, whichever comes first; a stop also rings.
             _ = await withStopHandler(stop, onStop: { wake.signal() }) { await wake.wait(timeout: delay) }
         }
+        // Every pass has ended, so any claim still leased to this worker was cut short.
+        await releaseUnfinishedClaims()
+    }
+
+    /// Hands back the claims that a pass cut short by shutdown still holds, so another worker
+    /// (or this one after a restart) sends them at once instead of after their lease runs out.
+    /// Bounded by ``releaseTimeout``: a shutdown never waits long for an unreachable database.
+    private func releaseUnfinishedClaims() async {
+        let owner = settings.settings.deliveryWorker.outbox.owner
+        let database = self.database
+        do {
+            let released = try await withTimeout(releaseTimeout) {
+                try await database.execute("""
+                    UPDATE deliveries SET leased_until = NULL
+                    WHERE lease_owner = $1 AND status = 'pending' AND leased_until IS NOT NULL
+                    """, [.text(owner)])
+            }
+            if released > 0 {
+                logger.info("handed back \(released) delivery claim(s) cut short by shutdown; they are sent again at once")
+            }
+        } catch {
+            let reason = error is ReadinessTimeout ? "the database did not answer within \(releaseTimeout)" : "\(error)"
+            logger.warning("""
+                could not hand back the delivery claims cut short by shutdown (\(reason)); \
+                they are sent again once their lease runs out
+                """)
+        }
     }
 
     /// One pass: everything due now, then the latency of what this worker delivered in it.
     public func runPass(stop: StopSignal = StopSignal()) async throws {
         let worker = settings.settings.deliveryWorker
         let passStart = try await database.query("SELECT clock_timestamp() AS now")[0].decode(Date.self, "now")
-        let pass = Task { try await worker.deliverDue() }
-        // On shutdown the pass gets `shutdownGrace` to finish its sends, then it is cancelled,
-        // which stops it claiming more.
+        // On shutdown the pass claims no further batch, gets `shutdownGrace` to finish the sends
+        // it holds, and is then cancelled.
+        let pass = Task { try await worker.deliverDue(keepClaiming: { !stop.isStopped }) }
         let grace = shutdownGrace
         let summary = try await withStopHandler(stop, onStop: {
             Task {

@@ -8,7 +8,7 @@ import Postgres
 ///
 /// Each cycle takes the partner's session advisory lock on a dedicated connection (so a poll
 /// never holds a pooled connection that its own recording needs), skips when another replica
-/// polled less than interval / 2 ago, polls with the `poll.timeout` deadline, records the poll
+/// polled within the last 80 % of the shortest interval (``recentWindow(_:)``), polls with the `poll.timeout` deadline, records the poll
 /// in one transaction and wakes the delivery loop. When the database fails nothing is recorded,
 /// so nothing is lost: the snapshots did not advance and the next cycle polls again, after a
 /// backoff of 1 s doubling to 30 s.
@@ -30,7 +30,7 @@ public final class PartnerPollLoop: Sendable {
         case recorded(PollRecorder.Outcome)
         /// Another replica holds the partner's lock: it is polling right now.
         case lockedElsewhere
-        /// Another replica polled less than interval / 2 ago.
+        /// Another replica polled within ``PartnerPollLoop/recentWindow(_:)``.
         case polledRecently
         /// The partner is no longer in the configuration.
         case partnerRemoved
@@ -67,6 +67,10 @@ public final class PartnerPollLoop: Sendable {
                 failures += 1
                 delay = backoff.delay(afterFailures: failures)
                 logDatabaseFailure(error, retryIn: delay)
+            case .abandonedForShutdown:
+                logger.info("poll abandoned for shutdown; nothing recorded, the next poll sees the same changes",
+                            metadata: ["partner": "\(partnerID)"])
+                break cycles
             case .partnerRemoved:
                 logger.info("partner removed from the configuration; polling stopped", metadata: ["partner": "\(partnerID)"])
                 break cycles
@@ -107,7 +111,7 @@ public final class PartnerPollLoop: Sendable {
                                  connection: PostgresConnection, stop: StopSignal) async -> CycleResult {
         let poll = current.config.poll
         do {
-            if try await polledRecently(within: poll.interval / 2, on: connection) { return .polledRecently }
+            if try await polledRecently(within: Self.recentWindow(poll), on: connection) { return .polledRecently }
         } catch {
             return .databaseFailed(error)
         }
@@ -139,6 +143,14 @@ public final class PartnerPollLoop: Sendable {
             metrics.recordPollNotRecorded(partner: partnerID)
             return .databaseFailed(error)
         }
+    }
+
+    /// How recent another replica's poll must be for this cycle to skip: 80 % of the shortest
+    /// jittered interval. Long enough that two replicas never poll one partner twice per interval,
+    /// short enough that the replica's own next cycle (at least interval − jitter later) polls, and
+    /// that when a replica dies the others take over within 2 × interval (what /readyz allows).
+    public static func recentWindow(_ poll: PollConfig) -> Duration {
+        (poll.interval - poll.jitter) * 0.8
     }
 
     private func polledRecently(within window: Duration, on connection: PostgresConnection) async throws -> Bool {

@@ -81,14 +81,19 @@ public final class WorkerService: Service, Sendable {
                     }
                 }
                 do {
-                    try await group.waitForAll()
+                    // Not `waitForAll()`: it rethrows a child's error only once every child has
+                    // ended, and the loops never end by themselves, so a health server that
+                    // cannot bind would go unnoticed while the worker ran on without it.
+                    while try await group.next() != nil {}
                 } catch {
+                    logger.error("worker stopping: \(error)")
                     stop.stop()
                     try? await group.waitForAll()
                     throw error
                 }
             }
-        } onCancelOrGracefulShutdown: {
+        } onCancelOrGracefulShutdown: { [logger] in
+            logger.notice("shutting down: a poll being recorded finishes, sends in progress get a grace period, nothing new is claimed")
             stop.stop()
         }
         logger.info("worker stopped")

@@ -29,21 +29,40 @@ struct RunCommand: AsyncParsableCommand {
         let runtime = try Runtime.load(config, logger: logger)
         let metrics = WorkerMetrics.bootstrapProcessMetrics()
         let database = runtime.database()
-        try await migrateWhenReachable(runtime, database: database, logger: logger)
-
         let service = try WorkerService(
             config: runtime.config, rules: runtime.rules, database: database, poller: LivePartnerPoller(),
             makeReceivers: { ReceiverFactory.make($0.receivers) }, metrics: metrics, logger: logger)
-        let reloader = Reloader(path: config.path, service: service, logger: logger)
-        let hangup = reloader.installSignalHandler()
+        // SIGTERM/SIGINT are relayed by hand rather than given to the ServiceGroup, which traps
+        // them only once it runs: a signal during start-up (migrating, waiting for the database)
+        // cancels the start-up and still means exit 0, never death by signal.
+        let group = ServiceGroup(services: [service], gracefulShutdownSignals: [], logger: logger)
+        let startup = Task { try await migrateWhenReachable(runtime, database: database, logger: logger) }
+        let shutdownSources = [SIGTERM, SIGINT].map { number in
+            installSignalHandler(number) {
+                logger.notice("received \(number == SIGTERM ? "SIGTERM" : "SIGINT")")
+                startup.cancel()
+                Task { await group.triggerGracefulShutdown() }
+            }
+        }
+        defer { shutdownSources.forEach { $0.cancel() } }
+        // SIGHUP's default action is to die; a reload during start-up applies to the run that follows.
+        let hangup = Reloader(path: config.path, service: service, logger: logger).installSignalHandler()
         defer { hangup.cancel() }
+        do {
+            try await startup.value
+        } catch is CancellationError {
+            logger.notice("stopped during start-up; nothing was polled or delivered")
+            await database.close()
+            return
+        }
 
         logger.info("worker started", metadata: [
             "partners": "\(runtime.config.partners.map(\.id).joined(separator: ","))",
             "rules": "\(runtime.rules.ruleSet.rules.count)", "listen": "\(runtime.config.listen ?? "off")",
             "database": "\(Redaction.databaseURL(runtime.config.database.url))",
         ])
-        let group = ServiceGroup(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        // A signal that arrived since start-up ended was remembered by the group: it starts and
+        // shuts down at once.
         try await group.run()
         await database.close()
     }
@@ -59,11 +78,13 @@ struct RunCommand: AsyncParsableCommand {
                     logger.info("applied migration \(applied.version)_\(applied.name)")
                 }
                 return
-            } catch let error as PostgresError where error.isConnectionProblem && failures < 30 {
+            } catch let error as PostgresError where error.isConnectionProblem && failures < 30 && !Task.isCancelled {
                 failures += 1
                 let delay = DatabaseBackoff().delay(afterFailures: failures)
                 logger.error("database unreachable at start: \(error); retrying in \(delay)")
                 try await Task.sleep(for: delay)
+            } catch where Task.isCancelled {
+                throw CancellationError()
             } catch {
                 printToStandardError("error: database: \(error)")
                 throw ExitCode.failure
@@ -79,11 +100,7 @@ struct Reloader: Sendable {
     let logger: Logger
 
     func installSignalHandler() -> any DispatchSourceSignal {
-        signal(SIGHUP, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
-        source.setEventHandler { reload() }
-        source.resume()
-        return source
+        channelwatch.installSignalHandler(SIGHUP) { reload() }
     }
 
     func reload() {
@@ -91,7 +108,15 @@ struct Reloader: Sendable {
         do {
             let config = try ConfigLoader().load(path: path)
             let rules = try LoadedRules.load(paths: config.rules)
+            let running = service.settings.settings.config
             try service.reload(config: config, rules: rules)
+            // The database client and the health server are built once, at start.
+            if config.database.url != running.database.url {
+                logger.warning("reload: a new database.url takes effect only after a restart; still using the old database")
+            }
+            if config.listen != running.listen {
+                logger.warning("reload: a new listen address takes effect only after a restart; still serving on \(running.listen ?? "nothing")")
+            }
         } catch let diagnostics as Diagnostics {
             for item in diagnostics.items { logger.error("reload refused: \(item)") }
             logger.error("reload refused: \(diagnostics.items.count) problem(s); the previous configuration and rules stay in force")
@@ -99,4 +124,14 @@ struct Reloader: Sendable {
             logger.error("reload refused: \(error); the previous configuration and rules stay in force")
         }
     }
+}
+
+/// Replaces the default action of `number` (usually: die) with `handler`, run on a dispatch
+/// queue; cancel the returned source to stop handling (the signal then stays ignored).
+func installSignalHandler(_ number: Int32, _ handler: @escaping @Sendable () -> Void) -> any DispatchSourceSignal {
+    signal(number, SIG_IGN)
+    let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+    source.setEventHandler(handler: handler)
+    source.resume()
+    return source
 }

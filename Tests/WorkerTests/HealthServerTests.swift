@@ -18,9 +18,10 @@ import Worker
             let port = try #require(await running.service.healthServer?.boundPort)
             let health = try await httpGet(port: port, "/healthz")
             #expect(health.status == 200 && health.body == "ok\n")
-            try await WorkerHarness.eventually("the first poll, recorded: ready") {
-                try await httpGet(port: port, "/readyz").status == 200
+            try await WorkerHarness.eventually("the first poll, recorded") {
+                try await WorkerHarness.count(database, "SELECT count(*) FROM polls") >= 1
             }
+            try await WorkerHarness.eventually("ready") { try await httpGet(port: port, "/readyz").status == 200 }
 
             // The poll hangs: after 2 × interval the partner is stale.
             poller.setPaused(true)
@@ -55,6 +56,7 @@ import Worker
                 response = try await httpGet(port: port, "/metrics")
                 return response.body.contains("channelwatch_alerts_firing{rule=\"quality_low\"} 1")
                     && response.body.contains("channelwatch_delivery_queue_depth 0")
+                    && response.body.contains("channelwatch_delivery_latency_seconds_count")
             }
             try await running.shutDown()
 

@@ -7,7 +7,7 @@ import TestSupport
 import Testing
 import Worker
 
-/// Scheduling across replicas: the advisory lock and the interval / 2 rule.
+/// Scheduling across replicas: the advisory lock and the recent-poll window.
 @Suite struct PollLoopTests {
     @Test func twoReplicasPollEachPartnerOncePerIntervalBetweenThem() async throws {
         try await TestDatabaseScope.with { database in
@@ -46,7 +46,7 @@ import Worker
                 // A loaded machine may poll less often, never more.
                 #expect((1...Int(elapsed) + 1).contains(polls.count), "\(partner): \(polls.count) polls in \(elapsed) s")
                 for (previous, next) in zip(polls, polls.dropFirst()) {
-                    #expect(next.0 - previous.1 >= 0.45, "\(partner): polls \(next.0 - previous.1) s apart")
+                    #expect(next.0 - previous.1 >= 0.75, "\(partner): polls \(next.0 - previous.1) s apart")
                 }
                 // Every poll of the API was recorded, but for one per replica abandoned by the stop.
                 #expect((polls.count...polls.count + 2).contains(poller.pollCount(partner)), "every poll of the API was recorded")
@@ -81,7 +81,7 @@ import Worker
             #expect(outcome.complete)
             // Right after a poll, the next cycle (interval 60 s) sees it and skips.
             guard case .polledRecently = await loop.runCycle() else {
-                Issue.record("expected the cycle to skip a partner polled less than interval / 2 ago")
+                Issue.record("expected the cycle to skip a partner polled within the recent-poll window")
                 return
             }
             #expect(poller.pollCount("p1") == 1)
