@@ -86,7 +86,7 @@ let package = Package(
 
         // The command line: parses arguments and calls into the modules.
         .executableTarget(name: "channelwatch", dependencies: [
-            "Curl", "Postgres", "JSON", "YAMLSupport", "Config", "Rules", "Alerting", "Notifiers", "PartnerAPI", "Worker", "Demo", "LocalPostgres",
+            "Curl", "Postgres", "JSON", "YAMLSupport", "Config", "Rules", "Alerting", "Notifiers", "PartnerAPI", "Worker", "Demo", "LocalPostgres", "Bench",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Yams", package: "Yams"),
@@ -100,6 +100,13 @@ let package = Package(
         .target(name: "Demo", dependencies: [
             "Alerting", "Config", "Notifiers", "PartnerAPI", "Postgres", "Rules", "Worker", "LocalPostgres",
             .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        // `channelwatch bench`: the figures of SPEC §9 against the simulator and a real PostgreSQL.
+        .target(name: "Bench", dependencies: [
+            "Alerting", "Config", "Curl", "JSON", "LocalPostgres", "Notifiers", "PartnerAPI", "Postgres", "Rules", "Worker",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
 
         // Test tooling shared by the test targets: a real PostgreSQL, HTTP and SMTP sinks.

@@ -103,9 +103,14 @@ struct SnapshotUpserts {
         pending.append(state.pending.isEmpty ? "f" : "t")
     }
 
+    /// Rows per statement: bounded so a first poll of 100,000 channels never holds one giant
+    /// array literal (and libpq's copy of it) in memory; all chunks are in the same transaction.
+    static let chunkSize = 5_000
+
     func write(partnerID: String, at time: Date, on connection: PostgresConnection) async throws {
-        guard !ids.isEmpty else { return }
-        try await connection.execute("""
+        for start in stride(from: 0, to: ids.count, by: Self.chunkSize) {
+            let chunk = start..<min(start + Self.chunkSize, ids.count)
+            try await connection.execute("""
             INSERT INTO channel_snapshots AS s (partner_id, channel_id, document, fingerprint, rule_state, needs_evaluation,
                                                 first_seen_at, changed_at, missing_since)
             SELECT $1, x.id, x.document::jsonb, x.fingerprint, x.state::jsonb, x.pending::boolean, $2, $2, NULL
@@ -117,8 +122,9 @@ struct SnapshotUpserts {
                 rule_state = EXCLUDED.rule_state,
                 needs_evaluation = EXCLUDED.needs_evaluation,
                 missing_since = NULL
-            """, [.text(partnerID), .timestamp(time), .textArray(ids), .textArray(documents), .textArray(fingerprints),
-                  .textArray(states), .textArray(pending)])
+            """, [.text(partnerID), .timestamp(time), .textArray(Array(ids[chunk])), .textArray(Array(documents[chunk])),
+                  .textArray(Array(fingerprints[chunk])), .textArray(Array(states[chunk])), .textArray(Array(pending[chunk]))])
+        }
     }
 }
 

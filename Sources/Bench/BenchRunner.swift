@@ -1,0 +1,116 @@
+import Alerting
+import Foundation
+import Logging
+import Postgres
+import Rules
+import Worker
+
+/// Runs the steps of `channelwatch bench` in order and collects their figures: starts the
+/// simulator subprocess, the database and the webhook sink only when a chosen step needs them,
+/// and stops them all at the end, whatever happened.
+public struct BenchRunner {
+    private let options: BenchOptions
+    private let logger: Logger
+    private let progress: @Sendable (String) -> Void
+
+    /// A runner; `progress` receives one line as each step starts (the command prints it on stderr).
+    public init(options: BenchOptions, logger: Logger, progress: @escaping @Sendable (String) -> Void) {
+        self.options = options
+        self.logger = logger
+        self.progress = progress
+    }
+
+    /// Measures every chosen step and returns the report; throws the first step's failure.
+    public func run() async throws -> BenchReport {
+        var report = BenchReport(channels: options.channels, quick: options.quick, deliveries: options.deliveries,
+                                 latencyRounds: options.latencyRounds)
+        try FileManager.default.createDirectory(at: options.workDirectory, withIntermediateDirectories: true)
+        let rules = try LoadedRules.load(paths: [options.rulesDirectory.path])
+        var resources = Resources()
+        do {
+            try await measure(into: &report, rules: rules, resources: &resources)
+            await resources.release(logger: logger)
+        } catch {
+            await resources.release(logger: logger)
+            throw error
+        }
+        return report
+    }
+
+    /// What the steps share; started on first use.
+    private struct Resources {
+        var simulator: BenchSimulator?
+        var database: BenchDatabase?
+        var client: PostgresClient?
+        var sink: WebhookSink?
+
+        func release(logger: Logger) async {
+            sink?.stop()
+            await simulator?.stop()
+            await client?.close()
+            await database?.remove(logger: logger)
+        }
+    }
+
+    private func measure(into report: inout BenchReport, rules: LoadedRules, resources: inout Resources) async throws {
+        for step in options.steps {
+            if step.needsSimulator, resources.simulator == nil {
+                progress("starting the simulator (\(options.channels) channels) …")
+                resources.simulator = try await BenchSimulator.start(channels: options.channels, executable: options.executable,
+                                                                     directory: options.workDirectory)
+            }
+            if step.needsDatabase, resources.database == nil {
+                progress("preparing PostgreSQL …")
+                let database = try await BenchDatabase.prepare(workDirectory: options.workDirectory,
+                                                               migrations: options.migrationsDirectory, logger: logger)
+                resources.database = database
+                resources.client = database.client(logger: logger)
+            }
+            if [.record, .latency, .deliveries].contains(step), resources.sink == nil {
+                resources.sink = try WebhookSink()
+            }
+            progress("measuring \(step.rawValue) …")
+            let measured = try await figures(of: step, rules: rules, resources: resources)
+            for figure in measured { progress("  \(figure.label): \(BenchReport.format(figure.value, figure.unit))") }
+            report.figures += measured
+        }
+    }
+
+    private func figures(of step: BenchStep, rules: LoadedRules, resources: Resources) async throws -> [BenchFigure] {
+        // The force-unwraps below hold because `measure` started what `step.needs…` asked for.
+        switch step {
+        case .poll:
+            return try await PollBenchmark(simulator: resources.simulator!, options: options)
+                .run(concurrency: BenchOptions.concurrency, naive: false)
+        case .pollNaive:
+            return try await PollBenchmark(simulator: resources.simulator!, options: options).run(concurrency: 1, naive: true)
+        case .idleRSS:
+            return try await IdleRSSBenchmark(options: options, simulator: resources.simulator!,
+                                              database: resources.database!, client: resources.client!).run()
+        case .record:
+            let pipeline = pipeline(rules: rules, resources: resources, groupBy: ["rule"])
+            return try await RecordBenchmark(simulator: resources.simulator!, options: options, recorder: pipeline.recorder,
+                                             deliveryWorker: pipeline.deliveryWorker, sink: resources.sink!,
+                                             logger: logger).run()
+        case .rules:
+            let result = EvaluationBenchmark(rules: rules.ruleSet).run(pairs: options.channels, changedPercent: 1)
+            return [BenchFigure(key: "rules_evaluation_seconds",
+                                label: "shipped rules over \(options.channels) (previous, current) pairs",
+                                value: result.duration.seconds, unit: "s",
+                                note: "\(rules.ruleSet.rules.count) rules, 1 % changed, \(result.facts) facts; "
+                                    + "Rules' own target ≤ 0.2 s per 100,000")]
+        case .latency:
+            let pipeline = pipeline(rules: rules, resources: resources, groupBy: ["channel_id"])
+            return try await LatencyBenchmark(options: options, pipeline: pipeline, sink: resources.sink!,
+                                              database: resources.client!, logger: logger).run()
+        case .deliveries:
+            let pipeline = pipeline(rules: rules, resources: resources, groupBy: ["channel_id"])
+            return try await DeliveryThroughputBenchmark(options: options, pipeline: pipeline, sink: resources.sink!,
+                                                         database: resources.client!).run()
+        }
+    }
+
+    private func pipeline(rules: LoadedRules, resources: Resources, groupBy: [String]) -> BenchPipeline {
+        BenchPipeline(rules: rules, sink: resources.sink!, groupBy: groupBy, database: resources.client!, logger: logger)
+    }
+}

@@ -1,0 +1,23 @@
+/// The parts of `channelwatch bench`, selectable with `--only`.
+public enum BenchStep: String, Sendable, CaseIterable, Codable {
+    /// Poll of N channels at concurrency 8 against the network bound.
+    case poll
+    /// The same poll at concurrency 1: the naive baseline.
+    case pollNaive = "poll-naive"
+    /// Idle RSS of `channelwatch run` as a subprocess.
+    case idleRSS = "idle-rss"
+    /// First poll (N new snapshots), steady-state poll (1 % changed), peak RSS.
+    case record
+    /// Evaluation of the shipped rules over N (previous, current) pairs.
+    case rules
+    /// Poll end → webhook receipt, p50/p99, through the delivery loop.
+    case latency
+    /// Deliveries per second to a local webhook sink, each recorded in PostgreSQL.
+    case deliveries
+
+    /// Whether the step needs the simulator subprocess.
+    var needsSimulator: Bool { [.poll, .pollNaive, .idleRSS, .record].contains(self) }
+
+    /// Whether the step needs PostgreSQL.
+    var needsDatabase: Bool { [.idleRSS, .record, .latency, .deliveries].contains(self) }
+}

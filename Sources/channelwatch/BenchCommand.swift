@@ -1,0 +1,66 @@
+import ArgumentParser
+import Bench
+import Foundation
+import Logging
+
+/// `channelwatch bench`: measures the figures of SPEC §9 against the simulator and a real PostgreSQL.
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure the performance figures of SPEC §9 (use a release build: swift build -c release).",
+        discussion: """
+            Starts the simulator (a `channelwatch simulate` subprocess), uses a fresh database on the PostgreSQL \
+            server of DATABASE_URL/PG* when reachable (else a private server under a temporary directory) and a \
+            local webhook sink, then prints each figure next to its target. Steps: \
+            \(BenchStep.allCases.map(\.rawValue).joined(separator: ", ")).
+            """)
+
+    @Option(help: "Channels of the tracked partner (default 100000; 10000 with --quick).")
+    var channels: Int?
+
+    @Option(help: "Deliveries queued for the throughput figure (default 20000; 2000 with --quick).")
+    var deliveries: Int?
+
+    @Option(name: .customLong("latency-rounds"), help: "Polls timed for the latency figure (default 200; 50 with --quick).")
+    var latencyRounds: Int?
+
+    @Flag(help: "Scale the sizes down so that a debug build finishes in about a minute.")
+    var quick = false
+
+    @Flag(help: "Print the report as JSON instead of a table.")
+    var json = false
+
+    @Option(name: .customLong("only"), parsing: .upToNextOption, help: "Run only these steps.")
+    var only: [String] = []
+
+    func validate() throws {
+        for name in only where BenchStep(rawValue: name) == nil {
+            throw ValidationError("--only: unknown step '\(name)'; steps are "
+                                  + BenchStep.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        for (name, value) in [("--channels", channels), ("--deliveries", deliveries), ("--latency-rounds", latencyRounds)] {
+            if let value, value < 1 { throw ValidationError("\(name) must be at least 1") }
+        }
+    }
+
+    func run() async throws {
+        var logger = Logger(label: "channelwatch.bench") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = .warning
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("channelwatch-bench-\(UUID().uuidString)")
+        let options = BenchOptions(
+            channels: channels, deliveries: deliveries, latencyRounds: latencyRounds, quick: quick,
+            steps: only.isEmpty ? BenchStep.allCases : only.compactMap(BenchStep.init(rawValue:)),
+            executable: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath(),
+            rulesDirectory: try ShippedFiles.locate("Rules", containing: "channel-health.yml", override: "CHANNELWATCH_RULES_DIR"),
+            migrationsDirectory: try MigrationsDirectory.locate(), workDirectory: work)
+        let report: BenchReport
+        do {
+            report = try await BenchRunner(options: options, logger: logger) { printToStandardError("bench: \($0)") }.run()
+            try? FileManager.default.removeItem(at: work)
+        } catch {
+            printToStandardError("error: bench: \(error) (logs kept in \(work.path))")
+            throw ExitCode.failure
+        }
+        print(json ? try report.json() : report.table())
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `channelwatch bench` end to end at tiny sizes: every figure of SPEC §9 is reported, with its
+/// target where SPEC §9 sets one. Behaviour only: timings are the benchmark's business, not the tests'.
+@Suite struct BenchCommandTests {
+    /// Every figure the full benchmark reports, and whether it carries a SPEC §9 target.
+    static let expectedFigures: [String: Bool] = [
+        "poll_wall_seconds": false, "poll_bound_ratio": true,
+        "poll_naive_wall_seconds": false, "poll_naive_bound_ratio": false,
+        "idle_rss_mb": true,
+        "first_poll_wall_seconds": true, "steady_poll_wall_seconds": false, "steady_poll_cpu_seconds": true,
+        "peak_rss_mb": true, "steady_poll_to_receipt_ms": false,
+        "rules_evaluation_seconds": false,
+        "latency_p50_ms": false, "latency_p99_ms": true,
+        "deliveries_per_second": true,
+    ]
+
+    @Test func aQuickRunReportsEveryFigureAsJSON() async throws {
+        try await TestDatabase.with { database in
+            let result = try await ChannelWatchBinary.run(
+                ["bench", "--quick", "--json", "--channels", "500", "--deliveries", "150", "--latency-rounds", "8"],
+                environment: ["DATABASE_URL": database.connectionString], in: ChannelWatchBinary.repositoryRoot,
+                timeout: .seconds(300))
+            #expect(result.succeeded, "\(result.standardError)")
+            let report = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any],
+                                      "stdout is not one JSON object: \(result.standardOutput)")
+            #expect(report["channels"] as? Int == 500)
+            #expect(report["quick"] as? Bool == true)
+            #expect(report["deliveries"] as? Int == 150)
+            let figures = try #require(report["figures"] as? [[String: Any]])
+            let byKey = Dictionary(figures.map { ($0["key"] as? String ?? "", $0) }, uniquingKeysWith: { first, _ in first })
+            #expect(Set(byKey.keys) == Set(Self.expectedFigures.keys))
+            for (key, hasTarget) in Self.expectedFigures {
+                let figure = try #require(byKey[key], "missing figure \(key)")
+                let value = try #require(figure["value"] as? Double, "\(key) has no numeric value")
+                #expect(value.isFinite && value >= 0, "\(key) = \(value)")
+                #expect((figure["target"] != nil) == hasTarget, "\(key): target presence")
+                #expect((figure["met"] != nil) == hasTarget, "\(key): verdict presence")
+                #expect(!(figure["label"] as? String ?? "").isEmpty)
+            }
+            // Real work happened: polls took time, the worker had memory, deliveries went out.
+            #expect((byKey["poll_wall_seconds"]?["value"] as? Double ?? 0) > 0)
+            #expect((byKey["idle_rss_mb"]?["value"] as? Double ?? 0) > 1)
+            #expect((byKey["deliveries_per_second"]?["value"] as? Double ?? 0) > 0)
+            #expect(result.standardError.contains("bench: measuring deliveries"))
+        }
+    }
+
+    @Test func onlyRunsTheNamedStepsAndPrintsATable() async throws {
+        let result = try await ChannelWatchBinary.run(["bench", "--only", "rules", "--channels", "300"],
+                                                      in: ChannelWatchBinary.repositoryRoot)
+        #expect(result.succeeded, "\(result.standardError)")
+        let lines = result.standardOutput.split(separator: "\n").map(String.init)
+        #expect(lines.first?.hasPrefix("channelwatch bench: 300 channels") == true)
+        #expect(lines.contains { $0.hasPrefix("shipped rules over 300 (previous, current) pairs") })
+        #expect(!lines.contains { $0.hasPrefix("poll ") })
+    }
+
+    @Test func anUnknownStepIsRefusedWithTheListOfSteps() async throws {
+        let result = try await ChannelWatchBinary.run(["bench", "--only", "pol"], in: ChannelWatchBinary.repositoryRoot)
+        #expect(result.exitCode != 0)
+        #expect(result.standardError.contains("unknown step 'pol'"))
+        #expect(result.standardError.contains("poll, poll-naive, idle-rss, record, rules, latency, deliveries"))
+    }
+}
