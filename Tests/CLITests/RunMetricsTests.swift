@@ -28,7 +28,7 @@ import TestSupport
             let stopped = await worker.terminate()
             #expect(stopped.status == 0, "\(worker.output.suffix(3000))")
 
-            let metrics = try RunPrometheusText(text)
+            let metrics = try PrometheusTextParser(text)
             let expectedTypes = [
                 "channelwatch_polls_total": "counter", "channelwatch_poll_duration_seconds": "histogram",
                 "channelwatch_channels": "gauge", "channelwatch_events_total": "counter",

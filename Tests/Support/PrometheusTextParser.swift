@@ -1,25 +1,26 @@
 /// A small parser of the Prometheus text exposition format (0.0.4), strict enough to fail on
 /// malformed lines: `# TYPE`/`# HELP` comments and `name{label="value",...} value` samples.
-/// (The same as WorkerTests' `PrometheusTextParser`: test targets cannot share files.)
-struct RunPrometheusText {
-    struct Sample: Equatable {
-        var name: String
-        var labels: [String: String]
-        var value: Double
+public struct PrometheusTextParser {
+    /// One sample line.
+    public struct Sample: Equatable, Sendable {
+        public var name: String
+        public var labels: [String: String]
+        public var value: Double
     }
 
-    struct ParseError: Error, CustomStringConvertible {
-        var line: Int
-        var text: String
-        var problem: String
-        var description: String { "line \(line): \(problem): \(text)" }
+    /// A malformed line.
+    public struct ParseError: Error, CustomStringConvertible {
+        public var line: Int
+        public var text: String
+        public var problem: String
+        public var description: String { "line \(line): \(problem): \(text)" }
     }
 
     /// Metric family types from `# TYPE` lines.
-    private(set) var types: [String: String] = [:]
-    private(set) var samples: [Sample] = []
+    public private(set) var types: [String: String] = [:]
+    public private(set) var samples: [Sample] = []
 
-    init(_ text: String) throws {
+    public init(_ text: String) throws {
         for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = String(raw)
             if line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
@@ -38,7 +39,7 @@ struct RunPrometheusText {
     }
 
     /// Samples of `name` (for histograms: `name_bucket`, `name_sum`, `name_count` too).
-    func samples(of name: String) -> [Sample] {
+    public func samples(of name: String) -> [Sample] {
         samples.filter { $0.name == name || $0.name == name + "_bucket" || $0.name == name + "_sum" || $0.name == name + "_count" }
     }
 
