@@ -29,7 +29,7 @@ public final class PrivatePostgres: Sendable {
                                           "-A", "trust", "-E", "UTF8", "--no-locale", "--no-sync"], in: directory)
         var lastError: Error?
         for _ in 0..<5 {
-            let server = PrivatePostgres(directory: directory, port: try Self.freePort(), binaries: binaries)
+            let server = PrivatePostgres(directory: directory, port: try LoopbackPort.free(), binaries: binaries)
             do {
                 let options = "-p \(server.port) -c listen_addresses=127.0.0.1 -k '\(directory.path)' -c fsync=off"
                 try await binaries.run("pg_ctl", ["-D", server.dataDirectory, "-l",
@@ -54,21 +54,4 @@ public final class PrivatePostgres: Sendable {
     }
 
     private var dataDirectory: String { directory.appendingPathComponent("data").path }
-
-    private static func freePort() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw ProcessRunnerError(message: "socket() failed: errno \(errno)") }
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                bind(descriptor, pointer, length) == 0 && getsockname(descriptor, pointer, &length) == 0
-            }
-        }
-        guard bound else { throw ProcessRunnerError(message: "could not find a free port: errno \(errno)") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
 }

@@ -3,14 +3,6 @@ import JSON
 
 /// Everything needed to poll one partner's channels; filled by the configuration loader.
 public struct PartnerSettings: Sendable, Hashable {
-    /// What to do with conditions that already hold on a partner's first poll.
-    public enum FirstPoll: String, Sendable, Hashable, CaseIterable {
-        /// Fire them, grouped into one notification per receiver.
-        case notify
-        /// Record them as firing without notifying.
-        case baseline
-    }
-
     /// The partner id (path parameter `partner_id`).
     public var id: String
     /// The partner API key, sent as `X-API-Key`. Never logged or put in errors.
@@ -29,12 +21,10 @@ public struct PartnerSettings: Sendable, Hashable {
     public var pageSize: Int
     /// Pages in flight at once.
     public var concurrency: Int
-    /// First-poll behaviour for alerting.
-    public var firstPoll: FirstPoll
     /// Timeout of one HTTP request (connect + transfer).
     public var requestTimeout: Duration
 
-    /// Settings with the documented defaults: sort `id`, 100 per page, 4 in flight, notify, 30 s per request.
+    /// Settings with the documented defaults: sort `id`, 100 per page, 4 in flight, 30 s per request.
     public init(
         id: String,
         apiKey: String,
@@ -43,7 +33,6 @@ public struct PartnerSettings: Sendable, Hashable {
         sort: String? = "id",
         pageSize: Int = 100,
         concurrency: Int = 4,
-        firstPoll: FirstPoll = .notify,
         requestTimeout: Duration = .seconds(30)
     ) {
         self.id = id
@@ -53,7 +42,6 @@ public struct PartnerSettings: Sendable, Hashable {
         self.sort = sort
         self.pageSize = pageSize
         self.concurrency = concurrency
-        self.firstPoll = firstPoll
         self.requestTimeout = requestTimeout
     }
 }

@@ -24,8 +24,7 @@ public struct LivePartnerPoller: PartnerPolling {
     public static func settings(for partner: PartnerConfig) -> PartnerSettings {
         PartnerSettings(id: partner.id, apiKey: partner.apiKey.revealed, baseURL: partner.baseURL,
                         filters: partner.filters, sort: partner.sort ?? "id", pageSize: partner.pageSize,
-                        concurrency: partner.concurrency,
-                        firstPoll: partner.firstPoll == .baseline ? .baseline : .notify)
+                        concurrency: partner.concurrency)
     }
 
     /// A poll result as the recorder's input; the failure message never holds the API key.

@@ -62,7 +62,7 @@ public final class PostgresCluster: Sendable {
         try requirePasswordsForGroup(in: directory.appendingPathComponent("data/pg_hba.conf"))
         var lastError: Error?
         for _ in 0..<5 {
-            let cluster = PostgresCluster(directory: directory, port: try freeLoopbackPort(), binaries: binaries)
+            let cluster = PostgresCluster(directory: directory, port: try LoopbackPort.free(), binaries: binaries)
             do {
                 try await cluster.start()
                 try await cluster.adminClient.execute("CREATE ROLE password_required NOLOGIN")
@@ -133,24 +133,5 @@ private func requirePasswordsForGroup(in hbaFile: URL) throws {
 
 extension PostgresCluster {
     /// A TCP port on 127.0.0.1 that nothing listens on right now, for "server unreachable" tests.
-    public static func unusedLoopbackPort() throws -> Int { try freeLoopbackPort() }
-}
-
-/// Binds port 0 on 127.0.0.1 to let the kernel pick a free port, then releases it.
-func freeLoopbackPort() throws -> Int {
-    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard descriptor >= 0 else { throw ProcessRunnerError(message: "socket() failed: errno \(errno)") }
-    defer { close(descriptor) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = 0
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) { pointer in
-        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic in
-            bind(descriptor, generic, length) == 0 && getsockname(descriptor, generic, &length) == 0
-        }
-    }
-    guard bound else { throw ProcessRunnerError(message: "could not bind a free port on 127.0.0.1: errno \(errno)") }
-    return Int(UInt16(bigEndian: address.sin_port))
+    public static func unusedLoopbackPort() throws -> Int { try LoopbackPort.free() }
 }
