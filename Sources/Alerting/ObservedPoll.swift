@@ -1,16 +1,29 @@
 import Foundation
 import JSON
 
-/// One channel as a poll saw it: its id, parsed document and raw JSON text (stored as is).
+/// One channel as a poll saw it: its id and raw JSON text (stored as is), parsed only when needed.
 public struct ObservedChannel: Sendable {
     public var id: String
-    public var document: JSONValue
     public var rawJSON: Data
+    /// The document when the caller already had it parsed.
+    private var parsed: JSONValue?
 
+    /// A channel whose document is already parsed (`rawJSON` must be its text).
     public init(id: String, document: JSONValue, rawJSON: Data) {
         self.id = id
-        self.document = document
+        self.parsed = document
         self.rawJSON = rawJSON
+    }
+
+    /// A channel known only by its bytes; ``document`` parses them when first asked.
+    public init(id: String, rawJSON: Data) {
+        self.id = id
+        self.rawJSON = rawJSON
+    }
+
+    /// The channel document (parsed from ``rawJSON`` on each call unless it was given parsed).
+    public var document: JSONValue {
+        parsed ?? (try? JSONParser.parse(rawJSON)) ?? .null
     }
 }
 
@@ -18,11 +31,13 @@ public struct ObservedChannel: Sendable {
 public struct ObservedPoll: Sendable {
     /// The partner polled.
     public var partnerID: String
-    /// When the poll started and finished (the finish time is every event's `observed_at`).
+    /// When the poll started and finished.
     public var startedAt: Date
     public var finishedAt: Date
-    /// The channels fetched, unique by id.
+    /// The channels fetched, unique by id (empty when they were streamed, see ``ObservedPollStream``).
     public var channels: [ObservedChannel]
+    /// Unique channels the poll saw (``channels``' count unless they were streamed).
+    public var channelCount: Int
     /// Pages fetched.
     public var pages: Int
     /// `nil` for a complete poll; otherwise why it was not complete.
@@ -50,12 +65,13 @@ public struct ObservedPoll: Sendable {
     /// Whether every page was fetched and the ids matched the total: only then may a channel be judged gone.
     public var isComplete: Bool { failure == nil }
 
-    public init(partnerID: String, startedAt: Date, finishedAt: Date, channels: [ObservedChannel], pages: Int,
-                failure: Failure?) {
+    public init(partnerID: String, startedAt: Date, finishedAt: Date, channels: [ObservedChannel],
+                channelCount: Int? = nil, pages: Int, failure: Failure?) {
         self.partnerID = partnerID
         self.startedAt = startedAt
         self.finishedAt = finishedAt
         self.channels = channels
+        self.channelCount = channelCount ?? channels.count
         self.pages = pages
         self.failure = failure
     }

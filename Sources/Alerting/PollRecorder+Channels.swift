@@ -3,7 +3,14 @@ import JSON
 import Postgres
 import Rules
 
-extension PollRecorder {
+/// The channel side of one poll's recording: which channels need evaluation, evaluated and
+/// written a chunk at a time as pages arrive, then the gone ones once the listing is complete.
+///
+/// A channel is evaluated when it is new, changed (fingerprint), returning, still counting
+/// towards `for_polls`, or when the rules changed; unchanged channels cost a hash and nothing
+/// more. A channel is evaluated at most once per fingerprint per poll, even when a second pass
+/// over the listing reads it again.
+struct ChannelRecording {
     /// What is stored of a channel before this poll, without its document.
     struct StoredChannel {
         var fingerprint: String
@@ -11,54 +18,41 @@ extension PollRecorder {
         var missing: Bool
     }
 
-    /// Evaluates the channels of a complete poll that need it and writes their snapshots and
-    /// events; returns how many snapshots were written.
-    func recordChannels(_ poll: ObservedPoll, partner: PartnerStateRow, writer: inout EventWriter,
-                        on connection: PostgresConnection) async throws -> Int {
-        let stored = try await loadStoredChannels(poll.partnerID, on: connection)
-        let rulesChanged = partner.rulesFingerprint != rulesFingerprint
+    /// Channels evaluated and written per statement: bounds the documents held at once.
+    static let chunkSize = 2_000
 
-        var present: [(channel: ObservedChannel, fingerprint: String)] = []
-        var seen = Set<String>()
-        for channel in poll.channels where seen.insert(channel.id).inserted {
-            let fingerprint = Fingerprint.of(channel.rawJSON)
-            let before = stored[channel.id]
-            if rulesChanged || before == nil || before!.fingerprint != fingerprint || before!.needsEvaluation || before!.missing {
-                present.append((channel, fingerprint))
-            }
-        }
-        let gone = stored.filter { !$0.value.missing && !seen.contains($0.key) }.map(\.key).sorted()
+    let recorder: PollRecorder
+    let partnerID: String
+    let observedAt: Date
+    let rulesChanged: Bool
+    private let stored: [String: StoredChannel]
+    /// Fingerprints evaluated in this poll, by channel id.
+    private var evaluated: [String: String] = [:]
+    /// Ids seen by the current pass (a later pass starts afresh: only the last one judges absence).
+    private var seen = Set<String>()
+    private var pass = 0
+    /// Channels waiting to be evaluated and written.
+    private var queue: [(channel: ObservedChannel, fingerprint: String)] = []
+    private var queued = Set<String>()
+    /// Snapshots written so far.
+    private var written = 0
 
-        let previous = try await loadDocuments(poll.partnerID, ids: present.map(\.channel.id) + gone, on: connection)
-        let context = EvaluationContext(partnerID: poll.partnerID, observedAt: poll.finishedAt)
-
-        var upserts = SnapshotUpserts()
-        for (channel, fingerprint) in present {
-            let before = previous[channel.id]
-            let evaluation = engine.evaluate(channelID: channel.id, previous: before?.document, current: channel.document,
-                                             pollComplete: true, state: before?.state ?? .empty, context: context)
-            writer.add(evaluation.facts, channel: ChannelSummary(id: channel.id, document: channel.document),
-                       document: channel.document)
-            try upserts.add(channel, fingerprint: fingerprint, state: evaluation.state)
-        }
-        var missing = MissingUpdates()
-        for id in gone {
-            guard let before = previous[id] else { continue }
-            let evaluation = engine.evaluate(channelID: id, previous: before.document, current: nil,
-                                             pollComplete: true, state: before.state, context: context)
-            writer.add(evaluation.facts, channel: ChannelSummary(id: id, document: before.document), document: before.document)
-            try missing.add(id, state: evaluation.state)
-        }
-        try await upserts.write(partnerID: poll.partnerID, at: poll.finishedAt, on: connection)
-        try await missing.write(partnerID: poll.partnerID, at: poll.finishedAt, on: connection)
-        return present.count + gone.count
+    private init(recorder: PollRecorder, partnerID: String, observedAt: Date, rulesChanged: Bool,
+                 stored: [String: StoredChannel]) {
+        self.recorder = recorder
+        self.partnerID = partnerID
+        self.observedAt = observedAt
+        self.rulesChanged = rulesChanged
+        self.stored = stored
     }
 
-    private func loadStoredChannels(_ partnerID: String, on connection: PostgresConnection) async throws -> [String: StoredChannel] {
+    /// Loads the stored fingerprints of the partner's channels.
+    static func begin(_ recorder: PollRecorder, partner: PartnerStateRow, observedAt: Date,
+                      on connection: PostgresConnection) async throws -> ChannelRecording {
         let rows = try await connection.query("""
             SELECT channel_id, fingerprint, needs_evaluation, missing_since IS NOT NULL AS missing
             FROM channel_snapshots WHERE partner_id = $1
-            """, [.text(partnerID)])
+            """, [.text(partner.partnerID)])
         var stored: [String: StoredChannel] = [:]
         stored.reserveCapacity(rows.count)
         for row in rows {
@@ -67,10 +61,77 @@ extension PollRecorder {
                 needsEvaluation: try row.decode(Bool.self, "needs_evaluation"),
                 missing: try row.decode(Bool.self, "missing"))
         }
-        return stored
+        return ChannelRecording(recorder: recorder, partnerID: partner.partnerID, observedAt: observedAt,
+                                rulesChanged: partner.rulesFingerprint != recorder.rulesFingerprint, stored: stored)
     }
 
-    private func loadDocuments(_ partnerID: String, ids: [String],
+    /// Takes one page's channels: queues those that need evaluation, writing full chunks.
+    mutating func add(_ batch: ObservedBatch, writer: inout EventWriter, on connection: PostgresConnection) async throws {
+        if batch.pass != pass {
+            pass = batch.pass
+            seen.removeAll(keepingCapacity: true)
+        }
+        for channel in batch.channels where seen.insert(channel.id).inserted {
+            let fingerprint = Fingerprint.of(channel.rawJSON)
+            if let done = evaluated[channel.id] {
+                if done == fingerprint { continue }
+            } else if let before = stored[channel.id], !rulesChanged, before.fingerprint == fingerprint,
+                      !before.needsEvaluation, !before.missing {
+                continue
+            }
+            // Read again with other content before its first version was written: write that first.
+            if queued.contains(channel.id) { try await writeQueue(writer: &writer, on: connection) }
+            evaluated[channel.id] = fingerprint
+            queue.append((channel, fingerprint))
+            queued.insert(channel.id)
+            if queue.count >= Self.chunkSize { try await writeQueue(writer: &writer, on: connection) }
+        }
+    }
+
+    /// After a complete listing: writes what is queued, then evaluates the channels no longer
+    /// listed. Returns how many snapshots were written.
+    mutating func finish(writer: inout EventWriter, on connection: PostgresConnection) async throws -> Int {
+        try await writeQueue(writer: &writer, on: connection)
+        let gone = stored.filter { !$0.value.missing && !seen.contains($0.key) }.map(\.key).sorted()
+        let context = EvaluationContext(partnerID: partnerID, observedAt: observedAt)
+        for start in stride(from: 0, to: gone.count, by: Self.chunkSize) {
+            let chunk = Array(gone[start..<min(start + Self.chunkSize, gone.count)])
+            let previous = try await loadDocuments(ids: chunk, on: connection)
+            var missing = MissingUpdates()
+            for id in chunk {
+                guard let before = previous[id] else { continue }
+                let evaluation = recorder.engine.evaluate(channelID: id, previous: before.document, current: nil,
+                                                          pollComplete: true, state: before.state, context: context)
+                writer.add(evaluation.facts, channel: ChannelSummary(id: id, document: before.document),
+                           document: before.document)
+                try missing.add(id, state: evaluation.state)
+            }
+            try await missing.write(partnerID: partnerID, at: observedAt, on: connection)
+        }
+        return written + gone.count
+    }
+
+    /// Evaluates the queued channels against their stored documents and writes their snapshots.
+    private mutating func writeQueue(writer: inout EventWriter, on connection: PostgresConnection) async throws {
+        guard !queue.isEmpty else { return }
+        let previous = try await loadDocuments(ids: queue.map(\.channel.id), on: connection)
+        let context = EvaluationContext(partnerID: partnerID, observedAt: observedAt)
+        var upserts = SnapshotUpserts()
+        for (channel, fingerprint) in queue {
+            let before = previous[channel.id]
+            let document = channel.document
+            let evaluation = recorder.engine.evaluate(channelID: channel.id, previous: before?.document, current: document,
+                                                      pollComplete: true, state: before?.state ?? .empty, context: context)
+            writer.add(evaluation.facts, channel: ChannelSummary(id: channel.id, document: document), document: document)
+            try upserts.add(channel, fingerprint: fingerprint, state: evaluation.state)
+        }
+        try await upserts.write(partnerID: partnerID, at: observedAt, on: connection)
+        written += queue.count
+        queue.removeAll(keepingCapacity: true)
+        queued.removeAll(keepingCapacity: true)
+    }
+
+    private func loadDocuments(ids: [String],
                                on connection: PostgresConnection) async throws -> [String: (document: JSONValue, state: ChannelRuleState)] {
         guard !ids.isEmpty else { return [:] }
         let rows = try await connection.query("""
@@ -99,18 +160,14 @@ struct SnapshotUpserts {
         ids.append(channel.id)
         documents.append(String(decoding: channel.rawJSON, as: UTF8.self))
         fingerprints.append(fingerprint)
-        states.append(String(decoding: try JSONEncoder().encode(state), as: UTF8.self))
+        states.append(try Self.text(of: state))
         pending.append(state.pending.isEmpty ? "f" : "t")
     }
 
-    /// Rows per statement: bounded so a first poll of 100,000 channels never holds one giant
-    /// array literal (and libpq's copy of it) in memory; all chunks are in the same transaction.
-    static let chunkSize = 5_000
-
+    /// Writes every row with one statement (the recording keeps each batch to a bounded chunk).
     func write(partnerID: String, at time: Date, on connection: PostgresConnection) async throws {
-        for start in stride(from: 0, to: ids.count, by: Self.chunkSize) {
-            let chunk = start..<min(start + Self.chunkSize, ids.count)
-            try await connection.execute("""
+        guard !ids.isEmpty else { return }
+        try await connection.execute("""
             INSERT INTO channel_snapshots AS s (partner_id, channel_id, document, fingerprint, rule_state, needs_evaluation,
                                                 first_seen_at, changed_at, missing_since)
             SELECT $1, x.id, x.document::jsonb, x.fingerprint, x.state::jsonb, x.pending::boolean, $2, $2, NULL
@@ -122,10 +179,20 @@ struct SnapshotUpserts {
                 rule_state = EXCLUDED.rule_state,
                 needs_evaluation = EXCLUDED.needs_evaluation,
                 missing_since = NULL
-            """, [.text(partnerID), .timestamp(time), .textArray(Array(ids[chunk])), .textArray(Array(documents[chunk])),
-                  .textArray(Array(fingerprints[chunk])), .textArray(Array(states[chunk])), .textArray(Array(pending[chunk]))])
-        }
+            """, [.text(partnerID), .timestamp(time), .textArray(ids), .textArray(documents),
+                  .textArray(fingerprints), .textArray(states), .textArray(pending)])
     }
+}
+
+extension SnapshotUpserts {
+    /// A rule state as stored (most channels have none: that text is made once, not per channel).
+    static func text(of state: ChannelRuleState) throws -> String {
+        if state.isEmpty { return emptyStateText }
+        return String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
+    }
+
+    private static let emptyStateText = (try? JSONEncoder().encode(ChannelRuleState.empty))
+        .map { String(decoding: $0, as: UTF8.self) } ?? #"{"firing":{},"pending":{}}"#
 }
 
 /// Channels absent from a complete poll: marked missing, their rule state advanced.
@@ -135,7 +202,7 @@ struct MissingUpdates {
 
     mutating func add(_ id: String, state: ChannelRuleState) throws {
         ids.append(id)
-        states.append(String(decoding: try JSONEncoder().encode(state), as: UTF8.self))
+        states.append(try SnapshotUpserts.text(of: state))
     }
 
     func write(partnerID: String, at time: Date, on connection: PostgresConnection) async throws {

@@ -46,11 +46,50 @@ public struct PollRecorder: Sendable {
     /// everything is computed against the stored state and then rolled back (`poll --dry-run`).
     public func record(_ poll: ObservedPoll, firstPoll: FirstPollMode, failingAfter: Int,
                        commit: Bool = true) async throws -> Outcome {
+        try await record(.collected(poll), firstPoll: firstPoll, failingAfter: failingAfter, commit: commit)
+    }
+
+    /// Records a poll while it runs: the transaction opens at once and each page's channels are
+    /// evaluated and written as they arrive (SPEC §9: memory stays flat, recording overlaps the
+    /// fetch). Nothing is visible to others before the commit; an incomplete poll rolls its
+    /// channel writes back and records only the failure.
+    ///
+    /// - Parameters:
+    ///   - connection: the session to record on (e.g. a partner loop's own); the pool's otherwise.
+    ///   - abandoned: asked once the poll has ended; `true` (shutdown) rolls everything back and
+    ///     throws ``PollAbandoned``.
+    /// - Throws: a database error, or ``PollAbandoned``; the stream's poll is cancelled either way.
+    public func record(_ stream: ObservedPollStream, firstPoll: FirstPollMode, failingAfter: Int,
+                       commit: Bool = true, on connection: PostgresConnection? = nil,
+                       abandoned: @Sendable () -> Bool = { false }) async throws -> Outcome {
+        if let connection {
+            return try await record(stream, firstPoll: firstPoll, failingAfter: failingAfter, commit: commit,
+                                    abandoned: abandoned, onSession: connection)
+        }
+        return try await database.withConnection { connection in
+            try await record(stream, firstPoll: firstPoll, failingAfter: failingAfter, commit: commit,
+                             abandoned: abandoned, onSession: connection)
+        }
+    }
+
+    private func record(_ stream: ObservedPollStream, firstPoll: FirstPollMode, failingAfter: Int, commit: Bool,
+                        abandoned: @Sendable () -> Bool, onSession connection: PostgresConnection) async throws -> Outcome {
         do {
-            return try await recordInTransaction(poll, firstPoll: firstPoll, failingAfter: failingAfter, commit: commit)
+            return try await connection.transaction { connection in
+                try await recordInTransaction(stream, firstPoll: firstPoll, failingAfter: failingAfter, commit: commit,
+                                              abandoned: abandoned, on: connection)
+            }
         } catch let rollback as DryRunRollback {
             return rollback.outcome
+        } catch {
+            stream.summary.cancel()
+            throw error
         }
+    }
+
+    /// Thrown when a poll was abandoned (shutdown) after its recording had begun; nothing was recorded.
+    public struct PollAbandoned: Error, CustomStringConvertible {
+        public var description: String { "the poll was abandoned before it was recorded; nothing was written" }
     }
 
     /// Thrown to roll a dry run back while keeping what it computed.
@@ -58,40 +97,53 @@ public struct PollRecorder: Sendable {
         let outcome: Outcome
     }
 
-    private func recordInTransaction(_ poll: ObservedPoll, firstPoll: FirstPollMode, failingAfter: Int,
-                                     commit: Bool) async throws -> Outcome {
-        try await database.transaction { connection in
-            let partner = try await PartnerStateRow.lock(poll.partnerID, on: connection)
-            var writer = EventWriter(partnerID: poll.partnerID, observedAt: poll.finishedAt, router: router)
-            let pollID = try await insertPoll(poll, on: connection)
-            var outcome: Outcome
-            if poll.isComplete {
-                let isFirst = partner.lastCompletePollAt == nil
-                // First poll in baseline mode: record what already holds as firing, notify nobody.
-                writer.notify = !(isFirst && firstPoll == .baseline)
-                let changed = try await recordChannels(poll, partner: partner, writer: &writer, on: connection)
-                writer.notify = true
-                try await SystemAlerts.resolveAfterCompletePoll(partnerID: poll.partnerID, writer: &writer, on: connection)
-                outcome = Outcome(pollID: pollID, complete: true, changedChannels: changed, events: [], deliveries: 0, firstPoll: isFirst)
-                try await partner.recordComplete(at: poll.finishedAt, rulesFingerprint: rulesFingerprint, on: connection)
-            } else {
-                let failures = try await partner.recordFailure(at: poll.finishedAt, on: connection)
-                try await SystemAlerts.fireAfterFailedPoll(poll, consecutiveFailures: failures, failingAfter: failingAfter,
-                                                           writer: &writer, on: connection)
-                outcome = Outcome(pollID: pollID, complete: false, changedChannels: 0, events: [], deliveries: 0, firstPoll: false)
-            }
-            let written = try await writer.flush(pollID: pollID, on: connection)
-            outcome.events = written.events
-            outcome.deliveries = written.deliveries
-            try await connection.execute(
-                "UPDATE polls SET changed = $2, events = $3 WHERE id = $1",
-                [.int64(pollID), .int64(Int64(outcome.changedChannels)), .int64(Int64(written.events.count))])
-            if !commit { throw DryRunRollback(outcome: outcome) }
-            if written.deliveries > 0 {
-                try await connection.execute("SELECT pg_notify('channelwatch_deliveries', $1)", [.text(poll.partnerID)])
-            }
-            return outcome
+    private func recordInTransaction(_ stream: ObservedPollStream, firstPoll: FirstPollMode, failingAfter: Int,
+                                     commit: Bool, abandoned: @Sendable () -> Bool,
+                                     on connection: PostgresConnection) async throws -> Outcome {
+        let partner = try await PartnerStateRow.lock(stream.partnerID, on: connection)
+        var writer = EventWriter(partnerID: stream.partnerID, observedAt: stream.observedAt, router: router)
+        let isFirst = partner.lastCompletePollAt == nil
+        // First poll in baseline mode: record what already holds as firing, notify nobody.
+        writer.notify = !(isFirst && firstPoll == .baseline)
+        // Channel writes happen while the poll runs; an incomplete poll rolls them back to here.
+        try await connection.execute("SAVEPOINT channels")
+        var channels = try await ChannelRecording.begin(self, partner: partner, observedAt: stream.observedAt, on: connection)
+        for await batch in stream.batches {
+            try await channels.add(batch, writer: &writer, on: connection)
         }
+        let poll = await stream.summary.value
+        if abandoned() { throw PollAbandoned() }
+
+        let pollID: Int64
+        var outcome: Outcome
+        if poll.isComplete {
+            let changed = try await channels.finish(writer: &writer, on: connection)
+            writer.notify = true
+            pollID = try await insertPoll(poll, on: connection)
+            try await SystemAlerts.resolveAfterCompletePoll(partnerID: poll.partnerID, writer: &writer, on: connection)
+            outcome = Outcome(pollID: pollID, complete: true, changedChannels: changed, events: [], deliveries: 0, firstPoll: isFirst)
+            try await partner.recordComplete(at: poll.finishedAt, rulesFingerprint: rulesFingerprint, on: connection)
+        } else {
+            // An incomplete poll changes no channel (SPEC §8.1): drop what its pages caused.
+            try await connection.execute("ROLLBACK TO SAVEPOINT channels")
+            writer = EventWriter(partnerID: stream.partnerID, observedAt: stream.observedAt, router: router)
+            pollID = try await insertPoll(poll, on: connection)
+            let failures = try await partner.recordFailure(at: poll.finishedAt, on: connection)
+            try await SystemAlerts.fireAfterFailedPoll(poll, consecutiveFailures: failures, failingAfter: failingAfter,
+                                                       writer: &writer, on: connection)
+            outcome = Outcome(pollID: pollID, complete: false, changedChannels: 0, events: [], deliveries: 0, firstPoll: false)
+        }
+        let written = try await writer.flush(pollID: pollID, on: connection)
+        outcome.events = written.events
+        outcome.deliveries = written.deliveries
+        try await connection.execute(
+            "UPDATE polls SET changed = $2, events = $3 WHERE id = $1",
+            [.int64(pollID), .int64(Int64(outcome.changedChannels)), .int64(Int64(written.events.count))])
+        if !commit { throw DryRunRollback(outcome: outcome) }
+        if written.deliveries > 0 {
+            try await connection.execute("SELECT pg_notify('channelwatch_deliveries', $1)", [.text(poll.partnerID)])
+        }
+        return outcome
     }
 
     private func insertPoll(_ poll: ObservedPoll, on connection: PostgresConnection) async throws -> Int64 {
@@ -100,7 +152,7 @@ public struct PollRecorder: Sendable {
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id
             """, [
                 .text(poll.partnerID), .timestamp(poll.startedAt), .timestamp(poll.finishedAt), .bool(poll.isComplete),
-                .int64(Int64(poll.pages)), .int64(Int64(poll.channels.count)), PostgresValue(poll.failure?.message),
+                .int64(Int64(poll.pages)), .int64(Int64(poll.channelCount)), PostgresValue(poll.failure?.message),
                 PostgresValue(poll.failure?.httpStatus), PostgresValue(poll.failure?.traceID),
             ])
         return try rows[0].decode(Int64.self, "id")

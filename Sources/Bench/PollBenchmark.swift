@@ -38,8 +38,8 @@ struct PollBenchmark {
         if let failure = result.failure {
             throw BenchError("\(step): the poll was incomplete: \(failure)")
         }
-        guard result.channels.count == expected else {
-            throw BenchError("\(step): the poll returned \(result.channels.count) channels, expected \(expected)")
+        guard result.channelCount == expected else {
+            throw BenchError("\(step): the poll returned \(result.channelCount) channels, expected \(expected)")
         }
     }
 }

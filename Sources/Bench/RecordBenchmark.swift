@@ -8,7 +8,8 @@ import Worker
 
 /// First poll (N new snapshots) and steady-state poll (1 % changed) of the `bench` partner, each
 /// fetched from the simulator at concurrency 8 and recorded in PostgreSQL with the shipped
-/// rules; then the process's peak RSS while it tracked the N channels.
+/// rules while the pages arrive, as `channelwatch run` does; then the process's peak RSS while
+/// it tracked the N channels.
 struct RecordBenchmark {
     let simulator: BenchSimulator
     let options: BenchOptions
@@ -17,20 +18,18 @@ struct RecordBenchmark {
     let sink: WebhookSink
     let logger: Logger
 
-    /// Wall, CPU, and how they split between fetching and recording.
+    /// Wall and CPU of a poll recorded while it ran, and when its last page arrived.
     struct Measured {
         var wall: Double
         var cpu: Double
+        /// From the start to the last page.
         var fetchWall: Double
-        /// CPU seconds of the fetch alone (parsing the pages).
-        var fetchCPU: Double
-        var recordWall: Double
+        /// From the last page to the commit.
+        var commitWall: Double
         var changed: Int
         var events: Int
-        /// When the poll's result was ready.
+        /// When the poll's last page had arrived.
         var pollEnd: Date
-        /// Resident memory right after the fetch, before recording: what the poll result holds.
-        var fetchedRSS: Double
     }
 
     func run() async throws -> [BenchFigure] {
@@ -55,19 +54,17 @@ struct RecordBenchmark {
         return [
             BenchFigure(key: "first_poll_wall_seconds", label: "first poll (\(options.channels) new snapshots): wall",
                         value: first.wall, unit: "s", target: 10,
-                        note: "fetch \(BenchReport.format(first.fetchWall, "s")) + record \(BenchReport.format(first.recordWall, "s")); "
+                        note: "last page at \(BenchReport.format(first.fetchWall, "s")), committed \(BenchReport.format(first.commitWall, "s")) later; "
                             + "CPU \(BenchReport.format(first.cpu, "s")); \(first.events) events"),
             BenchFigure(key: "steady_poll_wall_seconds", label: "steady-state poll (1 % changed): wall",
                         value: steady.wall, unit: "s",
-                        note: "fetch \(BenchReport.format(steady.fetchWall, "s")) + record \(BenchReport.format(steady.recordWall, "s")); "
+                        note: "last page at \(BenchReport.format(steady.fetchWall, "s")), committed \(BenchReport.format(steady.commitWall, "s")) later; "
                             + "\(steady.changed) changed, \(steady.events) events"),
             BenchFigure(key: "steady_poll_cpu_seconds", label: "steady-state poll (1 % changed): CPU",
                         value: steady.cpu, unit: "s", target: 2,
-                        note: "fetch \(BenchReport.format(steady.fetchCPU, "s")) + record "
-                            + "\(BenchReport.format(steady.cpu - steady.fetchCPU, "s")); getrusage of the worker process only"),
+                        note: "fetching, parsing, hashing, evaluating and writing; getrusage of the worker process only"),
             BenchFigure(key: "peak_rss_mb", label: "peak RSS tracking \(options.channels) channels", value: peak, unit: "MB",
-                        target: 150, note: "ru_maxrss after both polls; RSS \(BenchReport.format(first.fetchedRSS, "MB")) after the first fetch, "
-                            + "before recording"),
+                        target: 150, note: "ru_maxrss of the benchmark process after both polls (webhook sink and rules included)"),
             BenchFigure(key: "steady_poll_to_receipt_ms", label: "steady-state poll end → webhook receipt (1 sample)",
                         value: endToEnd, unit: "ms",
                         note: "record \(options.channels) channels + deliver (group_by rule); compare latency p99"),
@@ -76,20 +73,19 @@ struct RecordBenchmark {
 
     private func pollAndRecord(step: String) async throws -> Measured {
         let watch = Stopwatch()
-        let startedAt = Date()
-        let poller = PartnerPoller(settings: PollBenchmark.settings(simulator, concurrency: BenchOptions.concurrency),
-                                   logger: logger)
-        let result = await poller.poll(timeout: .seconds(3600))
-        try PollBenchmark.check(result, expected: options.channels, step: step)
-        let fetchWall = watch.wallSeconds
-        let fetchCPU = watch.cpuSeconds
-        let fetchedRSS = ProcessUsage.statusMegabytes(pid: getpid(), field: "VmRSS") ?? 0
-        let pollEnd = Date()
-        let observed = LivePartnerPoller.observed(result, startedAt: startedAt, finishedAt: pollEnd)
-        let outcome = try await recorder.record(observed, firstPoll: .notify, failingAfter: 3)
-        return Measured(wall: watch.wallSeconds, cpu: watch.cpuSeconds, fetchWall: fetchWall, fetchCPU: fetchCPU,
-                        recordWall: watch.wallSeconds - fetchWall, changed: outcome.changedChannels,
-                        events: outcome.events.count, pollEnd: pollEnd,
-                        fetchedRSS: fetchedRSS)
+        let stream = LivePartnerPoller.stream(settings: PollBenchmark.settings(simulator, concurrency: BenchOptions.concurrency),
+                                              deadline: .seconds(3600), logger: logger)
+        let outcome = try await recorder.record(stream, firstPoll: .notify, failingAfter: 3)
+        let wall = watch.wallSeconds
+        let observed = await stream.summary.value
+        if let failure = observed.failure {
+            throw BenchError("\(step): the poll was incomplete: \(failure.message)")
+        }
+        guard observed.channelCount == options.channels else {
+            throw BenchError("\(step): the poll returned \(observed.channelCount) channels, expected \(options.channels)")
+        }
+        let fetchWall = observed.finishedAt.timeIntervalSince(observed.startedAt)
+        return Measured(wall: wall, cpu: watch.cpuSeconds, fetchWall: fetchWall, commitWall: wall - fetchWall,
+                        changed: outcome.changedChannels, events: outcome.events.count, pollEnd: observed.finishedAt)
     }
 }

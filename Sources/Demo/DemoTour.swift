@@ -108,14 +108,15 @@ public struct DemoTour {
                 say("── Poll \(pollNumber): \(scenario.timeline.steps[pollNumber - 2].name)")
             }
             for partner in config.partners {
-                let observed = await poller.poll(partner, deadline: .seconds(60))
-                let outcome = try await settings.recorder.record(observed, firstPoll: .notify, failingAfter: 3)
+                let stream = poller.stream(partner, deadline: .seconds(60))
+                let outcome = try await settings.recorder.record(stream, firstPoll: .notify, failingAfter: 3)
+                let observed = await stream.summary.value
                 summary.polls += 1
                 summary.events += outcome.events.count
                 summary.deliveries += outcome.deliveries
                 allEvents += outcome.events
                 let state = observed.isComplete ? "complete" : "incomplete (\(observed.failure?.message ?? ""))"
-                say("   partner \(partner.id): \(observed.channels.count) channels in \(observed.pages) pages, \(state); "
+                say("   partner \(partner.id): \(observed.channelCount) channels in \(observed.pages) pages, \(state); "
                     + "\(outcome.changedChannels) changed, \(outcome.events.count) events, \(outcome.deliveries) notifications")
                 for event in outcome.events {
                     say("   why: \(event.rule) \(event.status) — \(event.description.isEmpty ? event.summary : event.description)")

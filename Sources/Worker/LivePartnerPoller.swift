@@ -19,6 +19,21 @@ public struct LivePartnerPoller: PartnerPolling {
         return Self.observed(result, startedAt: startedAt, finishedAt: Date())
     }
 
+    public func stream(_ partner: PartnerConfig, deadline: Duration) -> ObservedPollStream {
+        Self.stream(settings: Self.settings(for: partner), deadline: deadline, logger: logger)
+    }
+
+    /// Starts a poll with the client's own settings whose pages go to the recorder as they arrive.
+    public static func stream(settings: PartnerSettings, deadline: Duration, logger: Logger) -> ObservedPollStream {
+        let startedAt = Date()
+        return .start(partnerID: settings.id, startedAt: startedAt) { emit in
+            let result = await PartnerPoller(settings: settings, logger: logger).poll(timeout: deadline) { batch in
+                emit(ObservedBatch(pass: batch.pass, channels: batch.channels.map(observedChannel)))
+            }
+            return observed(result, startedAt: startedAt, finishedAt: Date())
+        }
+    }
+
     /// The client's settings for a configured partner. Paging sorts by `id` unless the
     /// configuration says otherwise: offsets over an unordered listing can skip or repeat channels.
     public static func settings(for partner: PartnerConfig) -> PartnerSettings {
@@ -38,7 +53,12 @@ public struct LivePartnerPoller: PartnerPolling {
         }
         return ObservedPoll(
             partnerID: result.partnerID, startedAt: startedAt, finishedAt: finishedAt,
-            channels: result.channels.map { ObservedChannel(id: $0.id, document: $0.document, rawJSON: $0.rawJSON) },
+            channels: result.channels.map(observedChannel), channelCount: result.channelCount,
             pages: result.pages, failure: failure)
+    }
+
+    /// A fetched channel as the recorder takes it: its bytes, parsed only if it changed.
+    static func observedChannel(_ channel: Channel) -> ObservedChannel {
+        ObservedChannel(id: channel.id, rawJSON: channel.rawJSON)
     }
 }

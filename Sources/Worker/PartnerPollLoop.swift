@@ -116,30 +116,35 @@ public final class PartnerPollLoop: Sendable {
             return .databaseFailed(error)
         }
         let started = ContinuousClock.now
-        let poller = self.poller
-        // The poll itself may be abandoned on shutdown; its result is then dropped unrecorded.
-        let polling = Task { await poller.poll(partner, deadline: poll.timeout) }
-        let observed = await withTaskCancellationHandler {
-            await withStopHandler(stop, onStop: { polling.cancel() }) { await polling.value }
-        } onCancel: {
-            polling.cancel()
-        }
-        if stop.isStopped || Task.isCancelled { return .abandonedForShutdown }
+        // The poll is recorded while it runs, on this loop's own session (not the pool's: a long
+        // poll must not hold a connection the delivery loop needs). An unstructured task, so
+        // neither cancellation nor shutdown interrupts a transaction that is committing; they
+        // abandon the poll itself, which is then rolled back unrecorded.
+        let stream = poller.stream(partner, deadline: poll.timeout)
         let recorder = current.recorder
         let failingAfter = poll.failingAfter
-        // An unstructured task, so neither cancellation nor shutdown interrupts the transaction.
+        let cancelled = LockedValue(false)
         let recording = Task {
-            try await recorder.record(observed, firstPoll: partner.firstPoll, failingAfter: failingAfter)
+            try await recorder.record(stream, firstPoll: partner.firstPoll, failingAfter: failingAfter, on: connection,
+                                      abandoned: { stop.isStopped || cancelled.value })
         }
-        do {
-            let outcome = try await recording.value
+        let recorded = await withTaskCancellationHandler {
+            await withStopHandler(stop, onStop: { stream.summary.cancel() }) { await recording.result }
+        } onCancel: {
+            cancelled.value = true
+            stream.summary.cancel()
+        }
+        switch recorded {
+        case .success(let outcome):
+            let observed = await stream.summary.value
             let duration = ContinuousClock.now - started
-            metrics.recordPoll(partner: partnerID, complete: outcome.complete, channels: observed.channels.count,
+            metrics.recordPoll(partner: partnerID, complete: outcome.complete, channels: observed.channelCount,
                                duration: duration, events: outcome.events)
             logSummary(observed, outcome: outcome, duration: duration)
             if outcome.deliveries > 0 { wakeDelivery() }
             return .recorded(outcome)
-        } catch {
+        case .failure(let error):
+            if error is PollRecorder.PollAbandoned || stop.isStopped || Task.isCancelled { return .abandonedForShutdown }
             metrics.recordPollNotRecorded(partner: partnerID)
             return .databaseFailed(error)
         }
@@ -187,7 +192,7 @@ public final class PartnerPollLoop: Sendable {
 
     private func logSummary(_ poll: ObservedPoll, outcome: PollRecorder.Outcome, duration: Duration) {
         var metadata: Logger.Metadata = [
-            "partner": "\(partnerID)", "pages": "\(poll.pages)", "channels": "\(poll.channels.count)",
+            "partner": "\(partnerID)", "pages": "\(poll.pages)", "channels": "\(poll.channelCount)",
             "changed": "\(outcome.changedChannels)", "events": "\(outcome.events.count)",
             "deliveries": "\(outcome.deliveries)", "duration": "\(String(format: "%.3f", duration.secondsValue))s",
             "complete": "\(outcome.complete)",

@@ -37,6 +37,16 @@ struct PollCommand: AsyncParsableCommand {
         var deliveries: Int?
         var eventsNotComputed: String?
 
+        /// The poll's side of the report.
+        init(_ poll: ObservedPoll) {
+            partner = poll.partnerID
+            complete = poll.isComplete
+            reason = poll.failure?.message
+            pages = poll.pages
+            channels = poll.channelCount
+            durationSeconds = poll.finishedAt.timeIntervalSince(poll.startedAt)
+        }
+
         enum CodingKeys: String, CodingKey {
             case partner, complete, reason, pages, channels, events, deliveries
             case durationSeconds = "duration_seconds", changedChannels = "changed_channels"
@@ -57,23 +67,8 @@ struct PollCommand: AsyncParsableCommand {
 
         var reports: [Report] = []
         for partner in partners {
-            let observed = await poller.poll(partner, deadline: runtime.config.poll.timeout)
-            var report = Report(partner: partner.id, complete: observed.isComplete, reason: observed.failure?.message,
-                                pages: observed.pages, channels: observed.channels.count,
-                                durationSeconds: observed.finishedAt.timeIntervalSince(observed.startedAt))
-            do {
-                let outcome = try await settings.recorder.record(
-                    observed, firstPoll: partner.firstPoll, failingAfter: runtime.config.poll.failingAfter, commit: !dryRun)
-                report.changedChannels = outcome.changedChannels
-                report.events = outcome.events.map { ConsoleReceiver.line(for: $0, kind: .notification) }
-                report.deliveries = outcome.deliveries
-            } catch {
-                guard dryRun else {
-                    printToStandardError("error: partner \(partner.id): recording the poll failed: \(error)")
-                    throw ExitCode.failure
-                }
-                report.eventsNotComputed = "database: \(error)"
-            }
+            let report = dryRun ? await dryRunReport(partner, runtime: runtime, settings: settings, poller: poller)
+                : try await recordedReport(partner, runtime: runtime, settings: settings, poller: poller)
             reports.append(report)
             if !output.json { printReport(report) }
         }
@@ -87,6 +82,43 @@ struct PollCommand: AsyncParsableCommand {
             print("deliveries: \(delivery.delivered) delivered, \(delivery.retrying) to retry, \(delivery.dead) dead")
         }
         if reports.contains(where: { !$0.complete }) { throw ExitCode.failure }
+    }
+
+    /// Polls and records while the pages arrive, as `run` does.
+    private func recordedReport(_ partner: PartnerConfig, runtime: Runtime, settings: WorkerSettings,
+                                poller: LivePartnerPoller) async throws -> Report {
+        let stream = poller.stream(partner, deadline: runtime.config.poll.timeout)
+        let outcome: PollRecorder.Outcome
+        do {
+            outcome = try await settings.recorder.record(stream, firstPoll: partner.firstPoll,
+                                                         failingAfter: runtime.config.poll.failingAfter)
+        } catch {
+            printToStandardError("error: partner \(partner.id): recording the poll failed: \(error)")
+            throw ExitCode.failure
+        }
+        var report = Report(await stream.summary.value)
+        report.changedChannels = outcome.changedChannels
+        report.events = outcome.events.map { ConsoleReceiver.line(for: $0, kind: .notification) }
+        report.deliveries = outcome.deliveries
+        return report
+    }
+
+    /// Polls, then computes what would be recorded in a transaction that is rolled back; the
+    /// poll is reported even when the database cannot be reached.
+    private func dryRunReport(_ partner: PartnerConfig, runtime: Runtime, settings: WorkerSettings,
+                              poller: LivePartnerPoller) async -> Report {
+        let observed = await poller.poll(partner, deadline: runtime.config.poll.timeout)
+        var report = Report(observed)
+        do {
+            let outcome = try await settings.recorder.record(
+                observed, firstPoll: partner.firstPoll, failingAfter: runtime.config.poll.failingAfter, commit: false)
+            report.changedChannels = outcome.changedChannels
+            report.events = outcome.events.map { ConsoleReceiver.line(for: $0, kind: .notification) }
+            report.deliveries = outcome.deliveries
+        } catch {
+            report.eventsNotComputed = "database: \(error)"
+        }
+        return report
     }
 
     private func selectedPartners(_ config: ChannelWatchConfig) throws -> [PartnerConfig] {

@@ -15,14 +15,15 @@ struct ListingConsistencyTests {
     func duplicateCountedOnce() throws {
         let first = try ChannelPage.decode(Data(#"{"total": 4, "partner_channels": [{"id": "a"}, {"id": "b"}]}"#.utf8))
         let second = try ChannelPage.decode(Data(#"{"total": 4, "partner_channels": [{"id": "b", "v": 2}, {"id": "c"}]}"#.utf8))
-        var assembly = ListingAssembly(firstPage: first, firstTotal: 4)
+        var assembly = ListingAssembly(firstTotal: 4)
         assembly.add(second, at: 2)
+        assembly.add(first, at: 0)
         let unique = assembly.uniqueChannels()
         #expect(unique.channels.map(\.id) == ["a", "b", "c"])
         #expect(unique.channels[1].document["v"] == nil)
         #expect(unique.duplicates == 1)
         // Three unique ids against a total of four: a channel was missed, so not complete.
-        #expect(assembly.inconsistency(uniqueCount: 3) == "3 unique channels seen but total is 4")
+        #expect(assembly.inconsistency() == "3 unique channels seen but total is 4")
     }
 
     @Test("a duplicated id served by the API is counted once and the poll is not complete")

@@ -3,14 +3,13 @@ import JSON
 
 /// One WhatsApp channel (phone number) as the Partner API returned it.
 ///
-/// Only `id` is required; everything else stays in ``document`` exactly as received, unknown
+/// Only `id` is required; everything else stays in ``rawJSON`` exactly as received, unknown
 /// fields and unknown enum values included, so rules read any field by dotted path and the
-/// stored snapshot is the full document.
+/// stored snapshot is the full document. The document is parsed only when asked for: a poll
+/// of 100,000 channels keeps their bytes, and only the changed ones are ever parsed.
 public struct Channel: Sendable, Hashable, Identifiable {
     /// The channel id (`id` in the payload).
     public let id: String
-    /// The whole channel object as parsed.
-    public let document: JSONValue
     /// The channel object's JSON text as it appeared in the page (for storage as `jsonb`).
     public let rawJSON: Data
 
@@ -18,8 +17,18 @@ public struct Channel: Sendable, Hashable, Identifiable {
     public init?(document: JSONValue, rawJSON: Data? = nil) {
         guard case .string(let id)? = document["id"], !id.isEmpty else { return nil }
         self.id = id
-        self.document = document
         self.rawJSON = rawJSON ?? document.compactJSON()
+    }
+
+    /// A channel read from a page: `rawJSON` was validated as an object whose `id` is `id`.
+    init(id: String, validatedRawJSON: Data) {
+        self.id = id
+        self.rawJSON = validatedRawJSON
+    }
+
+    /// The whole channel object, parsed from ``rawJSON`` on each call (keep the result if it is used often).
+    public var document: JSONValue {
+        (try? JSONParser.parse(rawJSON)) ?? .null
     }
 
     /// The value at a dotted path (`waba_account.status`, `settings.tier`), or `nil` when absent.

@@ -15,31 +15,32 @@ public struct ChannelPage: Sendable {
     public var channels: [Channel]
 
     /// Decodes a page leniently: only the `partner_channels` array and each channel's `id` are
-    /// required; every other field is optional and kept as received.
+    /// required; every other field is optional and kept as received. Every byte is validated,
+    /// but the channel documents are not built (see ``Channel/document``).
     public static func decode(_ data: Data) throws(ChannelPageError) -> ChannelPage {
-        let parsed: (value: JSONValue, elementRanges: [Range<Int>])
+        let parsed: (members: [String: JSONValue], elements: [SkimmedElement], hasArray: Bool)
         do {
-            parsed = try JSONParser.parse(data, recordingElementsOf: "partner_channels")
+            parsed = try JSONParser.parseSkimmingElements(data, of: "partner_channels")
         } catch {
             throw .malformedJSON(error.description)
         }
-        guard case .object(let members) = parsed.value else {
+        guard data.first(where: { !Self.isWhitespace($0) }) == UInt8(ascii: "{") else {
             throw .unexpectedShape("the response is not a JSON object")
         }
-        guard case .array(let items)? = members["partner_channels"] else {
+        guard parsed.hasArray else {
             throw .unexpectedShape("the response has no 'partner_channels' array")
         }
         var channels: [Channel] = []
-        channels.reserveCapacity(items.count)
-        for (index, item) in items.enumerated() {
-            let range = parsed.elementRanges[index]
-            // Copied out so each channel's bytes start at index 0 and do not pin the page buffer.
-            let raw = Data(data[data.startIndex + range.lowerBound ..< data.startIndex + range.upperBound])
-            guard let channel = Channel(document: item, rawJSON: raw) else {
+        channels.reserveCapacity(parsed.elements.count)
+        for (index, element) in parsed.elements.enumerated() {
+            guard case .string(let id)? = element.id, !id.isEmpty else {
                 throw .channelWithoutID(index: index)
             }
-            channels.append(channel)
+            // Copied out so each channel's bytes start at index 0 and do not pin the page buffer.
+            let range = data.startIndex + element.range.lowerBound ..< data.startIndex + element.range.upperBound
+            channels.append(Channel(id: id, validatedRawJSON: Data(data[range])))
         }
+        let members = parsed.members
         return ChannelPage(
             total: members["total"].flatMap(Self.integer),
             count: members["count"].flatMap(Self.integer),
@@ -47,6 +48,10 @@ public struct ChannelPage: Sendable {
             offset: members["offset"].flatMap(Self.integer),
             channels: channels
         )
+    }
+
+    private static func isWhitespace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
     }
 
     static func integer(_ value: JSONValue) -> Int? {

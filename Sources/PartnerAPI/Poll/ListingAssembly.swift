@@ -1,43 +1,65 @@
 /// Collects the pages of one pass over the listing and decides whether they add up.
 ///
-/// Pages arrive out of order; channels are ordered by page offset then position, and a channel
-/// seen on two pages (the listing shifted under the offsets) is kept once, at its first place.
+/// Pages arrive out of order. When collecting, channels are ordered by page offset then
+/// position, and a channel seen on two pages (the listing shifted under the offsets) is kept
+/// once, at its first place. When streaming, only the ids are kept: each page's channels not
+/// seen before in this pass are handed on as the page arrives.
 struct ListingAssembly {
-    private(set) var pages: [Int: ChannelPage] = [:]
     /// `total` from the first page, against which later pages are checked.
     let firstTotal: Int
+    /// Whether pages' channels are kept for ``uniqueChannels()``.
+    let collecting: Bool
+    /// `total` as each page reported it, by offset.
+    private var pageTotals: [Int: Int?] = [:]
+    /// Pages kept when collecting, by offset.
+    private var pages: [Int: ChannelPage] = [:]
+    /// Ids seen in this pass.
+    private var seen = Set<String>()
+    /// Channels seen again in this pass.
+    private(set) var duplicates = 0
 
-    init(firstPage: ChannelPage, firstTotal: Int) {
+    init(firstTotal: Int, collecting: Bool = true) {
         self.firstTotal = firstTotal
-        pages[0] = firstPage
+        self.collecting = collecting
     }
 
-    mutating func add(_ page: ChannelPage, at offset: Int) {
-        pages[offset] = page
+    /// Adds the page fetched at `offset`; returns its channels not seen before in this pass, in page order.
+    @discardableResult
+    mutating func add(_ page: ChannelPage, at offset: Int) -> [Channel] {
+        pageTotals[offset] = page.total
+        if collecting { pages[offset] = page }
+        var fresh: [Channel] = []
+        fresh.reserveCapacity(page.channels.count)
+        for channel in page.channels {
+            if seen.insert(channel.id).inserted {
+                fresh.append(channel)
+            } else {
+                duplicates += 1
+            }
+        }
+        return fresh
     }
+
+    /// Unique channel ids seen in this pass.
+    var uniqueCount: Int { seen.count }
 
     /// `total` as the page with the highest offset reported it ("re-read total on the last page").
     var finalTotal: Int {
-        guard let lastOffset = pages.keys.max() else { return firstTotal }
-        return pages[lastOffset]?.total ?? firstTotal
+        guard let lastOffset = pageTotals.keys.max() else { return firstTotal }
+        return pageTotals[lastOffset].flatMap { $0 } ?? firstTotal
     }
 
     /// Every distinct `total` the pages reported.
-    var reportedTotals: Set<Int> { Set(pages.values.compactMap(\.total)) }
+    var reportedTotals: Set<Int> { Set(pageTotals.values.compactMap { $0 }) }
 
-    /// Unique channels in listing order, and how many repeats were dropped.
+    /// Unique channels in listing order (when collecting), and how many repeats were dropped.
     func uniqueChannels() -> (channels: [Channel], duplicates: Int) {
         var seen = Set<String>()
         var channels: [Channel] = []
         channels.reserveCapacity(pages.values.reduce(0) { $0 + $1.channels.count })
-        var duplicates = 0
         for offset in pages.keys.sorted() {
-            for channel in pages[offset]!.channels {
-                if seen.insert(channel.id).inserted {
-                    channels.append(channel)
-                } else {
-                    duplicates += 1
-                }
+            for channel in pages[offset]!.channels where seen.insert(channel.id).inserted {
+                channels.append(channel)
             }
         }
         return (channels, duplicates)
@@ -45,7 +67,7 @@ struct ListingAssembly {
 
     /// Why the pass does not add up, or `nil` when it is complete: every page reported the same
     /// `total` and the unique channels match it.
-    func inconsistency(uniqueCount: Int) -> String? {
+    func inconsistency() -> String? {
         let totals = reportedTotals
         if totals.count > 1 {
             return "total moved during the poll (first page \(firstTotal), last page \(finalTotal)); \(uniqueCount) unique channels seen"

@@ -35,8 +35,13 @@ public struct PartnerPoller: Sendable {
 
     /// Polls the whole listing once; never throws: every failure is an incomplete verdict.
     ///
-    /// - Parameter timeout: the poll's deadline; retries and request timeouts fit inside it.
-    public func poll(timeout: Duration = .seconds(120)) async -> PollResult {
+    /// - Parameters:
+    ///   - timeout: the poll's deadline; retries and request timeouts fit inside it.
+    ///   - emit: when given, each page's channels are handed here as the page arrives (and not
+    ///     kept: the result's `channels` is empty), so a large listing is never held whole.
+    ///     Called from the polling task, one page at a time; it must return quickly.
+    public func poll(timeout: Duration = .seconds(120),
+                     emit: (@Sendable (ChannelBatch) -> Void)? = nil) async -> PollResult {
         let clock = ContinuousClock()
         let started = clock.now
         let fetcher = PageFetcher(settings: settings, urls: ChannelListURL(settings: settings), client: client,
@@ -46,7 +51,7 @@ public struct PartnerPoller: Sendable {
         var pass = 0
         while true {
             pass += 1
-            let outcome = await PollPass(settings: settings, fetcher: fetcher).run()
+            let outcome = await PollPass(settings: settings, fetcher: fetcher, number: pass, emit: emit).run()
             totals.add(outcome)
             let duration = started.duration(to: clock.now)
             let verdict: PollVerdict
@@ -62,7 +67,8 @@ public struct PartnerPoller: Sendable {
             } else {
                 verdict = .complete
             }
-            return PollResult(partnerID: settings.id, channels: outcome.channels, pages: totals.pages, total: outcome.total,
+            return PollResult(partnerID: settings.id, channels: outcome.channels, channelCount: outcome.uniqueChannels,
+                              pages: totals.pages, total: outcome.total,
                               verdict: verdict, duration: duration, requests: totals.requests, retries: totals.retries,
                               passes: pass, duplicates: outcome.duplicates)
         }

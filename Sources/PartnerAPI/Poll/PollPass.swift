@@ -1,6 +1,11 @@
+import Foundation
+
 /// What one pass over the listing produced.
 struct PassOutcome: Sendable {
+    /// The unique channels, when collecting (empty when they were streamed).
     var channels: [Channel] = []
+    /// Unique channel ids seen.
+    var uniqueChannels = 0
     var duplicates = 0
     var total: Int?
     var pages = 0
@@ -16,6 +21,11 @@ struct PassOutcome: Sendable {
 struct PollPass: Sendable {
     let settings: PartnerSettings
     let fetcher: PageFetcher
+    /// 1 for the first pass over the listing, 2 when it is read again.
+    let number: Int
+    /// When set, each page's channels new to this pass are handed here as the page arrives and
+    /// the pass keeps only their ids (``PassOutcome/channels`` stays empty).
+    let emit: (@Sendable (ChannelBatch) -> Void)?
 
     func run() async -> PassOutcome {
         var outcome = PassOutcome()
@@ -33,7 +43,12 @@ struct PollPass: Sendable {
         }
         outcome.pages = 1
         guard let total = firstPage.total else {
-            outcome.channels = firstPage.channels
+            if let emit {
+                emit(ChannelBatch(pass: number, channels: firstPage.channels, receivedAt: Date()))
+            } else {
+                outcome.channels = firstPage.channels
+            }
+            outcome.uniqueChannels = Set(firstPage.channels.map(\.id)).count
             outcome.failure = PollFailure(partnerID: settings.id, page: 1, offset: 0, kind: .unexpectedResponse,
                                           message: "the page has no 'total', so completeness cannot be judged")
             return outcome
@@ -45,7 +60,8 @@ struct PollPass: Sendable {
             step = firstPage.channels.count
         }
 
-        var assembly = ListingAssembly(firstPage: firstPage, firstTotal: total)
+        var assembly = ListingAssembly(firstTotal: total, collecting: emit == nil)
+        hand(assembly.add(firstPage, at: 0))
         var pending = Array(stride(from: step, to: total, by: step)).map { (offset: $0, limit: step) }
         pending.reverse()  // popLast() then takes the lowest offset first
         // The permits bound requests in flight to `concurrency`; a few more tasks than that are
@@ -71,7 +87,7 @@ struct PollPass: Sendable {
                     pending.removeAll()
                 case .success(let page):
                     outcome.pages += 1
-                    assembly.add(page, at: fetched.offset)
+                    hand(assembly.add(page, at: fetched.offset))
                     let served = page.channels.count
                     let knownTotal = page.total ?? total
                     // A short page before the end leaves a gap: ask for the rest of it.
@@ -81,13 +97,19 @@ struct PollPass: Sendable {
                 }
             }
         }
-        let unique = assembly.uniqueChannels()
-        outcome.channels = unique.channels
-        outcome.duplicates = unique.duplicates
+        if emit == nil { outcome.channels = assembly.uniqueChannels().channels }
+        outcome.uniqueChannels = assembly.uniqueCount
+        outcome.duplicates = assembly.duplicates
         outcome.total = assembly.finalTotal
         if outcome.failure == nil {
-            outcome.inconsistency = assembly.inconsistency(uniqueCount: unique.channels.count)
+            outcome.inconsistency = assembly.inconsistency()
         }
         return outcome
+    }
+
+    /// Passes a page's new channels on when streaming.
+    private func hand(_ channels: [Channel]) {
+        guard let emit, !channels.isEmpty else { return }
+        emit(ChannelBatch(pass: number, channels: channels, receivedAt: Date()))
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The outcome of one poll of one partner: the channels seen and whether the listing is complete.
 ///
 /// Only a ``PollVerdict/complete`` poll may be used to judge a channel gone: an incomplete poll
@@ -6,8 +8,11 @@
 public struct PollResult: Sendable {
     /// The partner polled.
     public var partnerID: String
-    /// Unique channels, in listing order (by page offset, then position in the page).
+    /// Unique channels, in listing order (by page offset, then position in the page); empty
+    /// when the poll streamed them (``PartnerPoller/poll(timeout:emit:)``).
     public var channels: [Channel]
+    /// Unique channels seen by the last pass (``channels``' count when they were collected).
+    public var channelCount: Int
     /// Pages fetched successfully (across passes).
     public var pages: Int
     /// `total` as reported by the last page of the last pass, if any page arrived.
@@ -26,10 +31,11 @@ public struct PollResult: Sendable {
     public var duplicates: Int
 
     /// A result; `passes` and `duplicates` default to a single clean pass.
-    public init(partnerID: String, channels: [Channel], pages: Int, total: Int?, verdict: PollVerdict,
-                duration: Duration, requests: Int, retries: Int, passes: Int = 1, duplicates: Int = 0) {
+    public init(partnerID: String, channels: [Channel], channelCount: Int? = nil, pages: Int, total: Int?,
+                verdict: PollVerdict, duration: Duration, requests: Int, retries: Int, passes: Int = 1, duplicates: Int = 0) {
         self.partnerID = partnerID
         self.channels = channels
+        self.channelCount = channelCount ?? channels.count
         self.pages = pages
         self.total = total
         self.verdict = verdict
@@ -59,4 +65,21 @@ public enum PollVerdict: Sendable {
     case complete
     /// Something failed or did not add up; the poll must not be used to judge absence.
     case incomplete(PollFailure)
+}
+
+/// Channels of one page as it arrived, new to the pass reading it (a streamed poll's unit).
+public struct ChannelBatch: Sendable {
+    /// Which pass over the listing read them: 2 when the listing moved and was read again, in
+    /// which case only the channels of the last pass count as present.
+    public var pass: Int
+    /// The channels, in page order.
+    public var channels: [Channel]
+    /// When the page arrived.
+    public var receivedAt: Date
+
+    public init(pass: Int, channels: [Channel], receivedAt: Date) {
+        self.pass = pass
+        self.channels = channels
+        self.receivedAt = receivedAt
+    }
 }

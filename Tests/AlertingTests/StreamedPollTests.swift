@@ -1,0 +1,153 @@
+import Alerting
+import Foundation
+import JSON
+import Postgres
+import Testing
+
+/// Polls recorded while their pages arrive (``ObservedPollStream``): the same outcome as a
+/// collected poll, an incomplete or abandoned poll leaves no channel trace, a second pass over
+/// the listing evaluates nothing twice, and more channels than one chunk are all written.
+@Suite("Streamed polls")
+struct StreamedPollTests {
+    typealias H = AlertingHarness
+
+    /// A stream that hands `batches` over one by one, yielding between them, then ends as `failure` says.
+    static func stream(_ batches: [ObservedBatch], partnerID: String = "p1",
+                       failure: ObservedPoll.Failure? = nil) -> ObservedPollStream {
+        let count = Set(batches.filter { $0.pass == batches.last?.pass }.flatMap { $0.channels.map(\.id) }).count
+        return ObservedPollStream.start(partnerID: partnerID) { emit in
+            let started = Date()
+            for batch in batches {
+                emit(batch)
+                await Task.yield()
+            }
+            return ObservedPoll(partnerID: partnerID, startedAt: started, finishedAt: Date(), channels: [],
+                                channelCount: count, pages: batches.count, failure: failure)
+        }
+    }
+
+    static func pages(_ channels: [ObservedChannel], size: Int, pass: Int = 1) -> [ObservedBatch] {
+        stride(from: 0, to: channels.count, by: size).map {
+            ObservedBatch(pass: pass, channels: Array(channels[$0..<min($0 + size, channels.count)]))
+        }
+    }
+
+    func snapshots(_ h: H) async throws -> [String: String] {
+        var result: [String: String] = [:]
+        for row in try await h.database.client.query(
+            "SELECT channel_id, document->>'current_quality_rating' AS q, missing_since IS NOT NULL AS gone FROM channel_snapshots") {
+            let gone = try row.decode(Bool.self, "gone")
+            result[try row.decode(String.self, "channel_id")] = gone ? "gone" : try row.decode(String?.self, "q") ?? "-"
+        }
+        return result
+    }
+
+    @Test("a poll streamed in pages records what the same poll collected records")
+    func streamedEqualsCollected() async throws {
+        var collected = try await H.make(function: "streamedEqualsCollected_a")
+        let streamed = try await H.make(function: "streamedEqualsCollected_b")
+        defer { Task { [collected, streamed] in try? await collected.database.drop(); try? await streamed.database.drop() } }
+        let first = (0..<30).map { H.channel("c\($0)", quality: $0 % 7 == 0 ? "Low" : "High") }
+        let second = (1..<30).map { H.channel("c\($0)", quality: $0 % 5 == 0 ? "Low" : "High") }
+
+        try await collected.poll(first)
+        try await collected.poll(second)
+        let a = try await streamed.recorder.record(Self.stream(Self.pages(first, size: 4)), firstPoll: .notify, failingAfter: 3)
+        let b = try await streamed.recorder.record(Self.stream(Self.pages(second, size: 4)), firstPoll: .notify, failingAfter: 3)
+
+        #expect(a.changedChannels == 30)
+        #expect(b.complete)
+        #expect(try await snapshots(streamed) == snapshots(collected))
+        #expect(try await streamed.openAlerts() == collected.openAlerts())
+        #expect(try await streamed.openAlerts().contains("channel_disappeared c0"))
+        let eventCount = "SELECT count(*) FROM events"
+        #expect(try await streamed.count(eventCount) == collected.count(eventCount))
+        #expect(try await streamed.count("SELECT channels FROM polls ORDER BY id DESC LIMIT 1") == 29)
+    }
+
+    @Test("an incomplete streamed poll rolls back what its pages wrote and records only the failure")
+    func incompleteStreamLeavesNoChannelTrace() async throws {
+        var h = try await H.make()
+        defer { Task { [h] in try? await h.database.drop() } }
+        try await h.poll([H.channel("c1"), H.channel("c2")])
+        let before = try await snapshots(h)
+
+        let pages = Self.pages([H.channel("c1", quality: "Low"), H.channel("c3", quality: "Low")], size: 1)
+        let outcome = try await h.recorder.record(
+            Self.stream(pages, failure: .init(message: "page 3 failed: HTTP 500", httpStatus: 500)),
+            firstPoll: .notify, failingAfter: 3)
+
+        #expect(!outcome.complete)
+        #expect(outcome.events.isEmpty)
+        #expect(try await snapshots(h) == before)
+        #expect(try await h.openAlerts().isEmpty)
+        #expect(try await h.count("SELECT count(*) FROM polls WHERE NOT complete AND error LIKE 'page 3%'") == 1)
+    }
+
+    @Test("an abandoned poll throws and writes nothing, not even the poll")
+    func abandonedStreamWritesNothing() async throws {
+        let h = try await H.make()
+        defer { Task { [h] in try? await h.database.drop() } }
+        await #expect(throws: PollRecorder.PollAbandoned.self) {
+            try await h.recorder.record(Self.stream(Self.pages([H.channel("c1", quality: "Low")], size: 1)),
+                                        firstPoll: .notify, failingAfter: 3, abandoned: { true })
+        }
+        #expect(try await h.count("SELECT count(*) FROM polls") == 0)
+        #expect(try await h.count("SELECT count(*) FROM channel_snapshots") == 0)
+        #expect(try await h.count("SELECT count(*) FROM events") == 0)
+    }
+
+    @Test("a listing read twice evaluates each channel once; only the last pass judges absence")
+    func secondPassEvaluatesNothingTwice() async throws {
+        var h = try await H.make()
+        defer { Task { [h] in try? await h.database.drop() } }
+        try await h.poll([H.channel("a"), H.channel("b"), H.channel("c")])
+        // Pass 1 sees a (now Low) and b; pass 2 sees a (same) and c, and b changed in between but is
+        // no longer listed; quality_low_sustained counts polls, so a double evaluation would show.
+        let batches = [
+            ObservedBatch(pass: 1, channels: [H.channel("a", quality: "Low"), H.channel("b", quality: "Low")]),
+            ObservedBatch(pass: 2, channels: [H.channel("a", quality: "Low"), H.channel("c")]),
+        ]
+        let outcome = try await h.recorder.record(Self.stream(batches), firstPoll: .notify, failingAfter: 3)
+        #expect(outcome.complete)
+        let lines = outcome.events.map { "\($0.rule) \($0.channel.id) \($0.status)" }.sorted()
+        // b fires in pass 1, then is judged gone by pass 2 (its quality alert resolves with it).
+        #expect(lines == ["channel_disappeared b firing", "quality_low a firing", "quality_low b firing",
+                          "quality_low b resolved"])
+        #expect(try await h.count("SELECT (rule_state->'pending'->>'quality_low_sustained')::int FROM channel_snapshots WHERE channel_id = 'a'") == 1)
+        #expect(try await snapshots(h) == ["a": "Low", "b": "gone", "c": "High"])
+    }
+
+    @Test("a channel read again with other content before its first version was written is written in order")
+    func channelChangedBetweenPassesIsWrittenTwice() async throws {
+        var h = try await H.make()
+        defer { Task { [h] in try? await h.database.drop() } }
+        try await h.poll([H.channel("a")])
+        let batches = [
+            ObservedBatch(pass: 1, channels: [H.channel("a", quality: "Low")]),
+            ObservedBatch(pass: 2, channels: [H.channel("a", quality: "Medium")]),
+        ]
+        let outcome = try await h.recorder.record(Self.stream(batches), firstPoll: .notify, failingAfter: 3)
+        let lines = outcome.events.map { "\($0.rule) \($0.channel.id) \($0.status)" }
+        #expect(lines == ["quality_low a firing", "quality_low a resolved"])
+        #expect(try await snapshots(h) == ["a": "Medium"])
+        #expect(try await h.openAlerts().isEmpty)
+    }
+
+    @Test("a first poll of more channels than one chunk writes them all")
+    func moreThanOneChunk() async throws {
+        let h = try await H.make()
+        defer { Task { [h] in try? await h.database.drop() } }
+        let count = 4_500
+        let channels = (0..<count).map { index -> ObservedChannel in
+            let text = #"{"id":"c\#(index)","current_quality_rating":"\#(index == 4_321 ? "Low" : "High")"}"#
+            return ObservedChannel(id: "c\(index)", rawJSON: Data(text.utf8))
+        }
+        let outcome = try await h.recorder.record(Self.stream(Self.pages(channels, size: 100)), firstPoll: .notify,
+                                                  failingAfter: 3)
+        #expect(outcome.changedChannels == count)
+        #expect(try await h.count("SELECT count(*) FROM channel_snapshots") == count)
+        #expect(try await h.openAlerts() == ["quality_low c4321"])
+        #expect(try await h.count("SELECT channels FROM polls") == count)
+    }
+}
