@@ -14,6 +14,8 @@ struct EventWriter {
 
     private(set) var events: [AlertEvent] = []
     private var notified: [Bool] = []
+    /// Events already inserted (with their alert changes) by ``writeEvents(pollID:on:)``.
+    private var writtenCount = 0
 
     init(partnerID: String, observedAt: Date, router: Router) {
         self.partnerID = partnerID
@@ -60,11 +62,22 @@ struct EventWriter {
         return labels
     }
 
-    /// Writes events, alert changes and deliveries; returns the events and the number of deliveries.
-    func flush(pollID: Int64?, on connection: PostgresConnection) async throws -> (events: [AlertEvent], deliveries: Int) {
+    /// Inserts the events added since the last call, with their alert changes, so a large poll
+    /// writes them while its pages arrive. Deliveries wait for ``flush(pollID:on:)``: grouping
+    /// needs every event of the poll.
+    mutating func writeEvents(pollID: Int64?, on connection: PostgresConnection) async throws {
+        guard writtenCount < events.count else { return }
+        let range = writtenCount..<events.count
+        try await insertEvents(range, pollID: pollID, on: connection)
+        try await applyAlertChanges(events[range], on: connection)
+        writtenCount = events.count
+    }
+
+    /// Writes the events not yet written, alert changes and deliveries; returns the events and
+    /// the number of deliveries.
+    mutating func flush(pollID: Int64?, on connection: PostgresConnection) async throws -> (events: [AlertEvent], deliveries: Int) {
         guard !events.isEmpty else { return ([], 0) }
-        try await insertEvents(pollID: pollID, on: connection)
-        try await applyAlertChanges(on: connection)
+        try await writeEvents(pollID: pollID, on: connection)
         let toNotify = zip(events, notified).filter(\.1).map(\.0)
         let planned = Grouping.plan(events: toNotify, router: router)
         try await DeliveryWriter.insert(planned, on: connection)
@@ -72,7 +85,8 @@ struct EventWriter {
         return (events, planned.count)
     }
 
-    private func insertEvents(pollID: Int64?, on connection: PostgresConnection) async throws {
+    private func insertEvents(_ range: Range<Int>, pollID: Int64?, on connection: PostgresConnection) async throws {
+        let events = self.events[range]
         func column(_ value: (AlertEvent) -> String?) -> PostgresValue { .textArray(events.map(value)) }
         let encoder = AlertEvent.encoder
         try await connection.execute("""
@@ -91,7 +105,7 @@ struct EventWriter {
                 column(\.description),
                 column { String(decoding: (try? encoder.encode($0.labels)) ?? Data("{}".utf8), as: UTF8.self) },
                 column { String(decoding: (try? encoder.encode($0.channel)) ?? Data("{}".utf8), as: UTF8.self) },
-                .textArray(notified.map { $0 ? "t" : "f" }),
+                .textArray(notified[range].map { $0 ? "t" : "f" }),
             ])
     }
 
@@ -101,7 +115,7 @@ struct EventWriter {
         return "\(event.partnerID)/\(event.channel.id)/\(event.rule)/\(event.status)/\(millis)"
     }
 
-    private func applyAlertChanges(on connection: PostgresConnection) async throws {
+    private func applyAlertChanges(_ events: ArraySlice<AlertEvent>, on connection: PostgresConnection) async throws {
         let fired = events.filter { $0.status == FactStatus.firing.rawValue }
         if !fired.isEmpty {
             try await connection.execute("""

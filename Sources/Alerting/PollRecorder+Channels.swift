@@ -8,8 +8,8 @@ import Rules
 ///
 /// A channel is evaluated when it is new, changed (fingerprint), returning, still counting
 /// towards `for_polls`, or when the rules changed; unchanged channels cost a hash and nothing
-/// more. A channel is evaluated at most once per fingerprint per poll, even when a second pass
-/// over the listing reads it again.
+/// more. A channel is evaluated at most once per poll, even when a second pass over the
+/// listing reads it again.
 struct ChannelRecording {
     /// What is stored of a channel before this poll, without its document.
     struct StoredChannel {
@@ -23,31 +23,38 @@ struct ChannelRecording {
 
     let recorder: PollRecorder
     let partnerID: String
+    /// The poll's row, which the events written on the way refer to.
+    let pollID: Int64
     let observedAt: Date
     let rulesChanged: Bool
     private let stored: [String: StoredChannel]
-    /// Fingerprints evaluated in this poll, by channel id.
-    private var evaluated: [String: String] = [:]
+    /// Channels evaluated (or queued) in this poll.
+    private var evaluated = Set<String>()
     /// Ids seen by the current pass (a later pass starts afresh: only the last one judges absence).
     private var seen = Set<String>()
     private var pass = 0
-    /// Channels waiting to be evaluated and written.
-    private var queue: [(channel: ObservedChannel, fingerprint: String)] = []
-    private var queued = Set<String>()
+    /// Channels waiting to be evaluated and written, and whether a snapshot of them exists.
+    private var queue: [(channel: ObservedChannel, fingerprint: String, stored: Bool)] = []
+    /// When the oldest queued channel was queued.
+    private var queuedSince: ContinuousClock.Instant?
+    /// The longest a queued channel waits while pages arrive: a few changed channels are
+    /// written during the fetch too, so little is left for after the last page.
+    static let maximumQueueWait = Duration.milliseconds(500)
     /// Snapshots written so far.
     private var written = 0
 
-    private init(recorder: PollRecorder, partnerID: String, observedAt: Date, rulesChanged: Bool,
+    private init(recorder: PollRecorder, partnerID: String, pollID: Int64, observedAt: Date, rulesChanged: Bool,
                  stored: [String: StoredChannel]) {
         self.recorder = recorder
         self.partnerID = partnerID
+        self.pollID = pollID
         self.observedAt = observedAt
         self.rulesChanged = rulesChanged
         self.stored = stored
     }
 
     /// Loads the stored fingerprints of the partner's channels.
-    static func begin(_ recorder: PollRecorder, partner: PartnerStateRow, observedAt: Date,
+    static func begin(_ recorder: PollRecorder, partner: PartnerStateRow, pollID: Int64, observedAt: Date,
                       on connection: PostgresConnection) async throws -> ChannelRecording {
         let rows = try await connection.query("""
             SELECT channel_id, fingerprint, needs_evaluation, missing_since IS NOT NULL AS missing
@@ -61,7 +68,7 @@ struct ChannelRecording {
                 needsEvaluation: try row.decode(Bool.self, "needs_evaluation"),
                 missing: try row.decode(Bool.self, "missing"))
         }
-        return ChannelRecording(recorder: recorder, partnerID: partner.partnerID, observedAt: observedAt,
+        return ChannelRecording(recorder: recorder, partnerID: partner.partnerID, pollID: pollID, observedAt: observedAt,
                                 rulesChanged: partner.rulesFingerprint != recorder.rulesFingerprint, stored: stored)
     }
 
@@ -73,18 +80,21 @@ struct ChannelRecording {
         }
         for channel in batch.channels where seen.insert(channel.id).inserted {
             let fingerprint = Fingerprint.of(channel.rawJSON)
-            if let done = evaluated[channel.id] {
-                if done == fingerprint { continue }
-            } else if let before = stored[channel.id], !rulesChanged, before.fingerprint == fingerprint,
-                      !before.needsEvaluation, !before.missing {
+            // One version per channel per poll, as in a single pass: a second pass's other version
+            // of an evaluated channel is seen by the next poll (two transitions in one poll could
+            // not be told apart by observation time).
+            guard !evaluated.contains(channel.id) else { continue }
+            let before = stored[channel.id]
+            if let before, !rulesChanged, before.fingerprint == fingerprint, !before.needsEvaluation, !before.missing {
                 continue
             }
-            // Read again with other content before its first version was written: write that first.
-            if queued.contains(channel.id) { try await writeQueue(writer: &writer, on: connection) }
-            evaluated[channel.id] = fingerprint
-            queue.append((channel, fingerprint))
-            queued.insert(channel.id)
+            evaluated.insert(channel.id)
+            queue.append((channel, fingerprint, before != nil))
+            if queuedSince == nil { queuedSince = .now }
             if queue.count >= Self.chunkSize { try await writeQueue(writer: &writer, on: connection) }
+        }
+        if let queuedSince, ContinuousClock.now - queuedSince >= Self.maximumQueueWait {
+            try await writeQueue(writer: &writer, on: connection)
         }
     }
 
@@ -107,6 +117,7 @@ struct ChannelRecording {
                 try missing.add(id, state: evaluation.state)
             }
             try await missing.write(partnerID: partnerID, at: observedAt, on: connection)
+            try await writer.writeEvents(pollID: pollID, on: connection)
         }
         return written + gone.count
     }
@@ -114,10 +125,12 @@ struct ChannelRecording {
     /// Evaluates the queued channels against their stored documents and writes their snapshots.
     private mutating func writeQueue(writer: inout EventWriter, on connection: PostgresConnection) async throws {
         guard !queue.isEmpty else { return }
-        let previous = try await loadDocuments(ids: queue.map(\.channel.id), on: connection)
+        // New channels have nothing to load (all of them on a first poll): asking anyway would scan
+        // a table the planner still believes empty, once per chunk.
+        let previous = try await loadDocuments(ids: queue.filter(\.stored).map(\.channel.id), on: connection)
         let context = EvaluationContext(partnerID: partnerID, observedAt: observedAt)
         var upserts = SnapshotUpserts()
-        for (channel, fingerprint) in queue {
+        for (channel, fingerprint, _) in queue {
             let before = previous[channel.id]
             let document = channel.document
             let evaluation = recorder.engine.evaluate(channelID: channel.id, previous: before?.document, current: document,
@@ -126,9 +139,10 @@ struct ChannelRecording {
             try upserts.add(channel, fingerprint: fingerprint, state: evaluation.state)
         }
         try await upserts.write(partnerID: partnerID, at: observedAt, on: connection)
+        try await writer.writeEvents(pollID: pollID, on: connection)
         written += queue.count
         queue.removeAll(keepingCapacity: true)
-        queued.removeAll(keepingCapacity: true)
+        queuedSince = nil
     }
 
     private func loadDocuments(ids: [String],
@@ -141,7 +155,7 @@ struct ChannelRecording {
         var documents: [String: (document: JSONValue, state: ChannelRuleState)] = [:]
         for row in rows {
             let document = try JSONValue(parsing: try row.decode(Data.self, "document"))
-            let state = try JSONDecoder().decode(ChannelRuleState.self, from: try row.decode(Data.self, "rule_state"))
+            let state = try SnapshotUpserts.state(from: try row.decode(Data.self, "rule_state"))
             documents[try row.decode(String.self, "channel_id")] = (document, state)
         }
         return documents
@@ -189,6 +203,17 @@ extension SnapshotUpserts {
     static func text(of state: ChannelRuleState) throws -> String {
         if state.isEmpty { return emptyStateText }
         return String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
+    }
+
+    /// A stored rule state; most are empty, and those are recognised without a decoder.
+    static func state(from stored: Data) throws -> ChannelRuleState {
+        if stored.count <= 32 {
+            let parsed = try JSONParser.parse(stored)
+            if parsed["firing"]?.objectValue?.isEmpty ?? true, parsed["pending"]?.objectValue?.isEmpty ?? true {
+                return .empty
+            }
+        }
+        return try JSONDecoder().decode(ChannelRuleState.self, from: stored)
     }
 
     private static let emptyStateText = (try? JSONEncoder().encode(ChannelRuleState.empty))

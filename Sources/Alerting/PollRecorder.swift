@@ -105,21 +105,22 @@ public struct PollRecorder: Sendable {
         let isFirst = partner.lastCompletePollAt == nil
         // First poll in baseline mode: record what already holds as firing, notify nobody.
         writer.notify = !(isFirst && firstPoll == .baseline)
+        // The poll's row comes first (completed at the end) so events can be written on the way.
+        let pollID = try await insertPoll(partnerID: stream.partnerID, at: stream.observedAt, on: connection)
         // Channel writes happen while the poll runs; an incomplete poll rolls them back to here.
         try await connection.execute("SAVEPOINT channels")
-        var channels = try await ChannelRecording.begin(self, partner: partner, observedAt: stream.observedAt, on: connection)
+        var channels = try await ChannelRecording.begin(self, partner: partner, pollID: pollID,
+                                                        observedAt: stream.observedAt, on: connection)
         for await batch in stream.batches {
             try await channels.add(batch, writer: &writer, on: connection)
         }
         let poll = await stream.summary.value
         if abandoned() { throw PollAbandoned() }
 
-        let pollID: Int64
         var outcome: Outcome
         if poll.isComplete {
             let changed = try await channels.finish(writer: &writer, on: connection)
             writer.notify = true
-            pollID = try await insertPoll(poll, on: connection)
             try await SystemAlerts.resolveAfterCompletePoll(partnerID: poll.partnerID, writer: &writer, on: connection)
             outcome = Outcome(pollID: pollID, complete: true, changedChannels: changed, events: [], deliveries: 0, firstPoll: isFirst)
             try await partner.recordComplete(at: poll.finishedAt, rulesFingerprint: rulesFingerprint, on: connection)
@@ -127,7 +128,6 @@ public struct PollRecorder: Sendable {
             // An incomplete poll changes no channel (SPEC §8.1): drop what its pages caused.
             try await connection.execute("ROLLBACK TO SAVEPOINT channels")
             writer = EventWriter(partnerID: stream.partnerID, observedAt: stream.observedAt, router: router)
-            pollID = try await insertPoll(poll, on: connection)
             let failures = try await partner.recordFailure(at: poll.finishedAt, on: connection)
             try await SystemAlerts.fireAfterFailedPoll(poll, consecutiveFailures: failures, failingAfter: failingAfter,
                                                        writer: &writer, on: connection)
@@ -136,9 +136,7 @@ public struct PollRecorder: Sendable {
         let written = try await writer.flush(pollID: pollID, on: connection)
         outcome.events = written.events
         outcome.deliveries = written.deliveries
-        try await connection.execute(
-            "UPDATE polls SET changed = $2, events = $3 WHERE id = $1",
-            [.int64(pollID), .int64(Int64(outcome.changedChannels)), .int64(Int64(written.events.count))])
+        try await completePoll(pollID, poll, changed: outcome.changedChannels, events: written.events.count, on: connection)
         if !commit { throw DryRunRollback(outcome: outcome) }
         if written.deliveries > 0 {
             try await connection.execute("SELECT pg_notify('channelwatch_deliveries', $1)", [.text(poll.partnerID)])
@@ -146,15 +144,25 @@ public struct PollRecorder: Sendable {
         return outcome
     }
 
-    private func insertPoll(_ poll: ObservedPoll, on connection: PostgresConnection) async throws -> Int64 {
+    /// The poll's row, inserted at the start of the transaction and completed by ``completePoll``.
+    private func insertPoll(partnerID: String, at time: Date, on connection: PostgresConnection) async throws -> Int64 {
         let rows = try await connection.query("""
-            INSERT INTO polls (partner_id, started_at, finished_at, complete, pages, channels, error, http_status, trace_id)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id
+            INSERT INTO polls (partner_id, started_at, finished_at, complete) VALUES ($1, $2, $2, false) RETURNING id
+            """, [.text(partnerID), .timestamp(time)])
+        return try rows[0].decode(Int64.self, "id")
+    }
+
+    private func completePoll(_ pollID: Int64, _ poll: ObservedPoll, changed: Int, events: Int,
+                              on connection: PostgresConnection) async throws {
+        try await connection.execute("""
+            UPDATE polls SET started_at = $2, finished_at = $3, complete = $4, pages = $5, channels = $6, error = $7,
+                http_status = $8, trace_id = $9, changed = $10, events = $11
+            WHERE id = $1
             """, [
-                .text(poll.partnerID), .timestamp(poll.startedAt), .timestamp(poll.finishedAt), .bool(poll.isComplete),
+                .int64(pollID), .timestamp(poll.startedAt), .timestamp(poll.finishedAt), .bool(poll.isComplete),
                 .int64(Int64(poll.pages)), .int64(Int64(poll.channelCount)), PostgresValue(poll.failure?.message),
                 PostgresValue(poll.failure?.httpStatus), PostgresValue(poll.failure?.traceID),
+                .int64(Int64(changed)), .int64(Int64(events)),
             ])
-        return try rows[0].decode(Int64.self, "id")
     }
 }
