@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a receiver says about one attempt to deliver a notification.
 public enum DeliveryOutcome: Sendable, Equatable {
     /// The receiver accepted it; never sent again.
@@ -17,6 +19,49 @@ public protocol Receiver: Sendable {
     var name: String { get }
     /// Sends one notification. `kind` is `notification`, `reminder` or `test`.
     func deliver(_ notification: NotificationPayload, kind: DeliveryKind) async -> DeliveryOutcome
+    /// Sends a notification as the outbox stores it. By default it is decoded and handed to
+    /// ``deliver(_:kind:)``; a receiver that sends payload v1 itself (the webhook) sends
+    /// `notification.json` as it is, without decoding and encoding it again.
+    func deliver(encoded notification: EncodedNotification, kind: DeliveryKind) async -> DeliveryOutcome
+}
+
+extension Receiver {
+    /// Decodes the stored payload and delivers it; a payload that is not payload v1 is dead.
+    public func deliver(encoded notification: EncodedNotification, kind: DeliveryKind) async -> DeliveryOutcome {
+        let payload: NotificationPayload
+        do {
+            payload = try notification.decoded()
+        } catch {
+            return .dead(reason: "receiver '\(name)': the stored payload of delivery \(notification.deliveryID) is not payload v1: \(error)")
+        }
+        return await deliver(payload, kind: kind)
+    }
+}
+
+/// A notification as the outbox stores it: payload v1 as JSON bytes, decoded only for receivers
+/// that render its structure (Slack, email, console). The webhook sends these bytes as they are.
+public struct EncodedNotification: Sendable, Hashable {
+    /// The delivery's id, the payload's `delivery_id`.
+    public var deliveryID: UUID
+    /// Payload v1 as JSON: the stored `payload` column as PostgreSQL prints `jsonb` (keys in its
+    /// own order, a space after `:` and `,`), or ``NotificationPayload/encoded()``.
+    public var json: Data
+
+    /// Bytes already known to be payload v1 for `deliveryID`.
+    public init(deliveryID: UUID, json: Data) {
+        self.deliveryID = deliveryID
+        self.json = json
+    }
+
+    /// Encodes `payload`.
+    public init(_ payload: NotificationPayload) throws {
+        self.init(deliveryID: payload.deliveryID, json: try payload.encoded())
+    }
+
+    /// The payload's structure.
+    public func decoded() throws -> NotificationPayload {
+        try AlertEvent.decoder.decode(NotificationPayload.self, from: json)
+    }
 }
 
 /// Why a delivery exists.

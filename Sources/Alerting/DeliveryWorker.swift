@@ -38,56 +38,129 @@ public struct DeliveryWorker: Sendable {
     /// Delivers everything due now, batch after batch, until nothing due is left (or the task is
     /// cancelled). `keepClaiming` is asked before each batch is claimed: a worker shutting down
     /// answers false, so it finishes the sends it holds but claims nothing new.
+    ///
+    /// Up to ``concurrency`` sends run at once. Outcomes are recorded as they arrive, in groups:
+    /// whatever finished while the previous group was being recorded is recorded next, with one
+    /// statement for all its delivered ones: a slow receiver's outcomes are recorded at once, a
+    /// fast one's take few statements. The next batch is claimed as soon as the last send of the
+    /// current one has started, skipping the deliveries this pass still holds.
     public func deliverDue(batchSize: Int = 64, keepClaiming: @Sendable () -> Bool = { true }) async throws -> Summary {
         var summary = Summary()
         summary.reminders = try await Reminders.queueDue(database: outbox.database)
-        while !Task.isCancelled && keepClaiming() {
-            let claims = try await outbox.claim(limit: batchSize)
-            if claims.isEmpty { break }
-            let results = try await withThrowingTaskGroup(of: (Outbox.Claim, Outbox.Settled).self) { group in
-                var results: [(Outbox.Claim, Outbox.Settled)] = []
-                var iterator = claims.makeIterator()
-                for _ in 0..<concurrency {
-                    guard let claim = iterator.next() else { break }
-                    group.addTask { (claim, try await deliver(claim)) }
+        try await withThrowingTaskGroup(of: Step.self) { group in
+            var claimed: [Outbox.Claim] = []
+            var nextToSend = 0
+            var sending = 0
+            var claiming = false
+            var settling = false
+            var exhausted = false
+            // Whether deliveries were queued (delivery_dead) after the claim in flight had started.
+            var queuedSinceClaim = false
+            var unsettled: [Attempt] = []
+            // Claimed in this pass and not yet recorded. A claim made while sends are in flight
+            // skips these: their leases may have run out (a lease shorter than a batch), and this
+            // worker must not send them again.
+            var held: Set<UUID> = []
+            var recording: [UUID] = []
+            while true {
+                let cancelled = Task.isCancelled
+                if !claiming && nextToSend == claimed.count && !exhausted && !cancelled && keepClaiming() {
+                    claiming = true
+                    queuedSinceClaim = false
+                    let excluding = Array(held)
+                    group.addTask { [outbox] in .claimed(try await outbox.claim(limit: batchSize, excluding: excluding)) }
                 }
-                while let result = try await group.next() {
-                    results.append(result)
-                    if let claim = iterator.next() { group.addTask { (claim, try await deliver(claim)) } }
+                while !cancelled && sending < concurrency && nextToSend < claimed.count {
+                    let claim = claimed[nextToSend]
+                    nextToSend += 1
+                    sending += 1
+                    group.addTask { .sent(claim, await send(claim)) }
                 }
-                return results
-            }
-            for (claim, settled) in results {
-                switch settled {
-                case .delivered: summary.delivered += 1
-                case .retrying: summary.retrying += 1
-                case .dead(let reason):
-                    summary.dead += 1
-                    try await raiseDeliveryDead(claim, reason: reason)
-                case .lostLease: break
+                if !settling && !unsettled.isEmpty {
+                    settling = true
+                    let attempts = unsettled
+                    unsettled.removeAll(keepingCapacity: true)
+                    recording = attempts.map(\.claim.id)
+                    group.addTask { .settled(try await settle(attempts)) }
+                }
+                guard let step = try await group.next() else { break }
+                switch step {
+                case .claimed(let claims):
+                    claiming = false
+                    exhausted = claims.isEmpty && !queuedSinceClaim
+                    claimed.removeFirst(nextToSend)
+                    nextToSend = 0
+                    claimed.append(contentsOf: claims)
+                    held.formUnion(claims.map(\.id))
+                case .sent(let claim, let outcome):
+                    sending -= 1
+                    unsettled.append(Attempt(claim: claim, outcome: outcome))
+                case .settled(let counts):
+                    settling = false
+                    held.subtract(recording)
+                    summary.delivered += counts.delivered
+                    summary.retrying += counts.retrying
+                    summary.dead += counts.dead
+                    // delivery_dead notifications were queued: look for them too.
+                    if counts.dead > 0 {
+                        exhausted = false
+                        queuedSinceClaim = true
+                    }
                 }
             }
         }
         return summary
     }
 
-    private func deliver(_ claim: Outbox.Claim) async throws -> Outbox.Settled {
-        let outcome: DeliveryOutcome
-        if let receiver = receivers[claim.receiver] {
-            outcome = await receiver.deliver(claim.notification, kind: claim.kind)
-        } else {
-            outcome = .dead(reason: "receiver '\(claim.receiver)' is not in the configuration")
+    /// One send's outcome, not yet recorded.
+    private struct Attempt: Sendable {
+        var claim: Outbox.Claim
+        var outcome: DeliveryOutcome
+    }
+
+    /// What a child task of ``deliverDue(batchSize:keepClaiming:)`` finished.
+    private enum Step: Sendable {
+        case claimed([Outbox.Claim])
+        case sent(Outbox.Claim, DeliveryOutcome)
+        case settled(Summary)
+    }
+
+    private func send(_ claim: Outbox.Claim) async -> DeliveryOutcome {
+        guard let receiver = receivers[claim.receiver] else {
+            return .dead(reason: "receiver '\(claim.receiver)' is not in the configuration")
         }
-        let settled = try await outbox.settle(claim, outcome: outcome, maxAge: maxAge)
+        return await receiver.deliver(encoded: claim.payload, kind: claim.kind)
+    }
+
+    /// Records a group of outcomes, logs each and raises `delivery_dead` for the dead ones.
+    private func settle(_ attempts: [Attempt]) async throws -> Summary {
+        let settled = try await outbox.settle(attempts.map { ($0.claim, $0.outcome) }, maxAge: maxAge)
+        var counts = Summary()
+        for (attempt, settled) in zip(attempts, settled) {
+            log(attempt, settled)
+            switch settled {
+            case .delivered: counts.delivered += 1
+            case .retrying: counts.retrying += 1
+            case .dead(let reason):
+                counts.dead += 1
+                try await raiseDeliveryDead(attempt.claim, reason: reason)
+            case .lostLease: break
+            }
+        }
+        return counts
+    }
+
+    private func log(_ attempt: Attempt, _ settled: Outbox.Settled) {
+        let claim = attempt.claim
         var metadata: Logger.Metadata = [
             "delivery": "\(claim.id)", "receiver": "\(claim.receiver)", "group": "\(claim.groupKey)",
-            "events": "\(claim.notification.events.count + claim.notification.truncatedEvents)", "attempt": "\(claim.attempts)",
+            "events": "\(claim.eventCount)", "attempt": "\(claim.attempts)",
         ]
         switch settled {
         case .delivered:
             logger.info("delivered", metadata: metadata)
         case .retrying(let delay):
-            if case .retry(_, let reason) = outcome { metadata["error"] = "\(reason)" }
+            if case .retry(_, let reason) = attempt.outcome { metadata["error"] = "\(reason)" }
             logger.warning("delivery failed; retrying in \(Int(delay.seconds.rounded())) s", metadata: metadata)
         case .dead(let reason):
             metadata["error"] = "\(reason)"
@@ -95,14 +168,15 @@ public struct DeliveryWorker: Sendable {
         case .lostLease:
             logger.warning("delivery lease lost to another worker; outcome not recorded", metadata: metadata)
         }
-        return settled
     }
 
     /// Records a `delivery_dead` event and routes it to every receiver but the one that failed.
     /// A dead `delivery_dead` notification raises nothing more, so failures cannot loop.
     private func raiseDeliveryDead(_ claim: Outbox.Claim, reason: String) async throws {
-        guard !claim.notification.events.contains(where: { $0.rule == SystemAlerts.deliveryDead }) else { return }
-        let partnerID = claim.notification.events.first?.partnerID ?? ""
+        // Our own payloads always decode; one that does not cannot be a `delivery_dead` notification.
+        let events = (try? claim.notification)?.events ?? []
+        guard !events.contains(where: { $0.rule == SystemAlerts.deliveryDead }) else { return }
+        let partnerID = events.first?.partnerID ?? ""
         try await outbox.database.transaction { connection in
             var writer = EventWriter(partnerID: partnerID, observedAt: Date(), router: router.excluding(receiver: claim.receiver))
             writer.addSystem(rule: SystemAlerts.deliveryDead, status: .changed, severity: "warning",

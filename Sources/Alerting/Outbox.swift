@@ -36,31 +36,46 @@ public struct Outbox: Sendable {
         public var receiver: String
         public var groupKey: String
         public var kind: DeliveryKind
-        public var notification: NotificationPayload
+        /// The stored payload v1, as JSON; decoded only by receivers that render it.
+        public var payload: EncodedNotification
+        /// The events the payload lists plus those it only counts ("and N more"), for logs.
+        public var eventCount: Int
         /// Attempts including this one.
         public var attempts: Int
         public var createdAt: Date
+
+        /// The payload, decoded (Slack, email and `delivery_dead` need its structure; a webhook does not).
+        public var notification: NotificationPayload {
+            get throws { try payload.decoded() }
+        }
     }
 
-    /// Claims up to `limit` due deliveries, oldest first.
-    public func claim(limit: Int) async throws -> [Claim] {
+    /// Claims up to `limit` due deliveries, oldest first, except those in `excluding` (the ones
+    /// this worker is still sending). Payloads are kept as the stored JSON.
+    public func claim(limit: Int, excluding: [UUID] = []) async throws -> [Claim] {
         let rows = try await database.query("""
             UPDATE deliveries AS d
             SET leased_until = now() + make_interval(secs => $2), lease_owner = $1, attempts = d.attempts + 1
             WHERE d.id IN (
                 SELECT id FROM deliveries
                 WHERE status = 'pending' AND next_attempt_at <= now() AND (leased_until IS NULL OR leased_until < now())
+                    AND NOT (id = ANY($4::uuid[]))
                 ORDER BY next_attempt_at
                 LIMIT $3
                 FOR UPDATE SKIP LOCKED)
-            RETURNING d.id, d.receiver, d.group_key, d.kind, d.payload, d.attempts, d.created_at
-            """, [.text(owner), .double(lease.seconds), .int64(Int64(limit))])
+            RETURNING d.id, d.receiver, d.group_key, d.kind, d.payload, d.attempts, d.created_at,
+                CASE jsonb_typeof(d.payload -> 'events') WHEN 'array' THEN jsonb_array_length(d.payload -> 'events') ELSE 0 END
+                + CASE jsonb_typeof(d.payload -> 'truncated_events') WHEN 'number'
+                       THEN (d.payload ->> 'truncated_events')::numeric::int8 ELSE 0 END AS event_count
+            """, [.text(owner), .double(lease.seconds), .int64(Int64(limit)), .textArray(excluding.map(\.uuidString))])
         return try rows.map { row in
-            Claim(id: try row.decode(UUID.self, "id"), receiver: try row.decode(String.self, "receiver"),
-                  groupKey: try row.decode(String.self, "group_key"),
-                  kind: DeliveryKind(rawValue: try row.decode(String.self, "kind")) ?? .notification,
-                  notification: try AlertEvent.decoder.decode(NotificationPayload.self, from: try row.decode(Data.self, "payload")),
-                  attempts: try row.decode(Int.self, "attempts"), createdAt: try row.decode(Date.self, "created_at"))
+            let id = try row.decode(UUID.self, "id")
+            return Claim(id: id, receiver: try row.decode(String.self, "receiver"),
+                         groupKey: try row.decode(String.self, "group_key"),
+                         kind: DeliveryKind(rawValue: try row.decode(String.self, "kind")) ?? .notification,
+                         payload: EncodedNotification(deliveryID: id, json: try row.decode(Data.self, "payload")),
+                         eventCount: try row.decode(Int.self, "event_count"),
+                         attempts: try row.decode(Int.self, "attempts"), createdAt: try row.decode(Date.self, "created_at"))
         }.sorted { $0.createdAt < $1.createdAt }
     }
 
@@ -71,6 +86,32 @@ public struct Outbox: Sendable {
         case dead(reason: String)
         /// The lease had passed to another worker; nothing recorded.
         case lostLease
+    }
+
+    /// Records the outcomes of several attempts, in the order given: every delivered one in one
+    /// statement, retries and dead ones one by one (they are rare). A delivery whose lease passed
+    /// to another worker meanwhile comes back `lostLease`, with nothing recorded for it.
+    public func settle(_ attempts: [(Claim, DeliveryOutcome)], maxAge: Duration) async throws -> [Settled] {
+        let delivered = attempts.compactMap { claim, outcome in outcome == .delivered ? claim.id : nil }
+        var recorded: Set<UUID> = []
+        if !delivered.isEmpty {
+            let rows = try await database.query("""
+                UPDATE deliveries SET status = 'delivered', delivered_at = now(), leased_until = NULL, last_error = NULL
+                WHERE id = ANY($1::uuid[]) AND lease_owner = $2 AND status = 'pending'
+                RETURNING id
+                """, [.textArray(delivered.map(\.uuidString)), .text(owner)])
+            recorded = Set(try rows.map { try $0.decode(UUID.self, "id") })
+        }
+        var settled: [Settled] = []
+        settled.reserveCapacity(attempts.count)
+        for (claim, outcome) in attempts {
+            if outcome == .delivered {
+                settled.append(recorded.contains(claim.id) ? .delivered : .lostLease)
+            } else {
+                settled.append(try await settle(claim, outcome: outcome, maxAge: maxAge))
+            }
+        }
+        return settled
     }
 
     /// Records an attempt's outcome. A retry past `maxAge` since creation becomes dead.

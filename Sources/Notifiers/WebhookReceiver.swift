@@ -40,19 +40,27 @@ public struct WebhookReceiver: Receiver {
 
     /// Posts the payload; see ``WebhookResponse`` for how the answer is classified.
     public func deliver(_ notification: NotificationPayload, kind: DeliveryKind) async -> DeliveryOutcome {
-        var secrets = ReasonText.secrets(inCredentialURL: url.revealed)
-        if let secret { secrets.append(secret.revealed) }
-        let reasonText = ReasonText(secrets: secrets)
-        let label = "webhook receiver '\(name)'"
         let body: Data
         do {
             body = try notification.encoded()
         } catch {
             return .dead(reason: "\(label): could not encode payload v1: \(error)")
         }
+        return await post(body, deliveryID: notification.deliveryID, kind: kind)
+    }
+
+    /// Posts the stored payload v1 bytes as they are, signed: no decoding, no encoding again.
+    public func deliver(encoded notification: EncodedNotification, kind: DeliveryKind) async -> DeliveryOutcome {
+        await post(notification.json, deliveryID: notification.deliveryID, kind: kind)
+    }
+
+    private var label: String { "webhook receiver '\(name)'" }
+
+    /// Posts `body`; the signature covers exactly these bytes.
+    private func post(_ body: Data, deliveryID: UUID, kind: DeliveryKind) async -> DeliveryOutcome {
         var headers = [
             HTTPHeader(name: "Content-Type", value: "application/json"),
-            HTTPHeader(name: Self.deliveryHeaderName, value: notification.deliveryID.uuidString),
+            HTTPHeader(name: Self.deliveryHeaderName, value: deliveryID.uuidString),
             HTTPHeader(name: Self.kindHeaderName, value: kind.rawValue),
         ]
         if let secret {
@@ -68,10 +76,19 @@ public struct WebhookReceiver: Receiver {
             maxResponseBytes: 64 * 1024, redaction: .hidePath)
         do {
             let response = try await client.send(request)
+            // Success needs no reason, so nothing is spent on one.
+            if (200...299).contains(response.status) { return .delivered }
             return WebhookResponse(status: response.status, body: response.bodyText, retryAfter: response.retryAfter)
                 .outcome(receiver: "\(label) (\(request.redactedURL))", reasonText: reasonText)
         } catch {
             return TransportFailure.outcome(for: error, receiver: label, reasonText: reasonText)
         }
+    }
+
+    /// Masks the URL's credential parts and the signing secret in failure reasons.
+    private var reasonText: ReasonText {
+        var secrets = ReasonText.secrets(inCredentialURL: url.revealed)
+        if let secret { secrets.append(secret.revealed) }
+        return ReasonText(secrets: secrets)
     }
 }

@@ -17,4 +17,10 @@ struct MeteredReceiver: Receiver {
         metrics.recordDeliveryAttempt(receiver: name, outcome: outcome)
         return outcome
     }
+
+    func deliver(encoded notification: EncodedNotification, kind: DeliveryKind) async -> DeliveryOutcome {
+        let outcome = await wrapped.deliver(encoded: notification, kind: kind)
+        metrics.recordDeliveryAttempt(receiver: name, outcome: outcome)
+        return outcome
+    }
 }

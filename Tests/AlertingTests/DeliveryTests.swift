@@ -1,7 +1,9 @@
 import Alerting
 import Config
 import Foundation
+import Notifiers
 import Postgres
+import TestSupport
 import Testing
 
 /// The outbox (SPEC §5, §8.2–8.4) over real PostgreSQL.
@@ -103,7 +105,7 @@ import Testing
         // The crashed worker's lease runs out.
         try await h.database.client.execute("UPDATE deliveries SET leased_until = now() - interval '1 second'")
         #expect(try await h.worker([ops]).deliverDue().delivered == 1)
-        #expect(ops.notifications.first?.deliveryID == claims[0].notification.deliveryID)
+        #expect(ops.notifications.first?.deliveryID == claims[0].id)
         #expect(try await crashed.settle(claims[0], outcome: .delivered, maxAge: .seconds(60)) == .lostLease)
     }
 
@@ -135,5 +137,102 @@ import Testing
         #expect(try await h.worker([broken]).deliverDue().dead == 1)
         #expect(try await Outbox(database: h.database.client).requeueDead(id: nil) == 1)
         #expect(try await h.worker([broken]).deliverDue().delivered == 1)
+    }
+
+    @Test func aBatchOfOutcomesIsSettledInOneStatementAndALostLeaseStaysLost() async throws {
+        var h = try await H.make(routes: [RouteConfig(receivers: ["ops"], groupBy: ["channel_id"])])
+        defer { Task { [h] in try? await h.database.drop() } }
+        let channels = (1...4).map { H.channel("c\($0)") }
+        try await h.poll(channels)
+        try await h.poll(channels.map { H.channel($0.id, quality: "Low") })
+        let mine = Outbox(database: h.database.client, owner: "worker-a")
+        let claims = try await mine.claim(limit: 10)
+        #expect(claims.count == 4)
+        // While worker-a sends, its lease on the second delivery runs out and worker-b claims it.
+        try await h.database.client.execute("UPDATE deliveries SET leased_until = now() - interval '1 second' WHERE id = $1",
+                                            [.uuid(claims[1].id)])
+        var other = Outbox(database: h.database.client, owner: "worker-b")
+        other.lease = .seconds(3600)
+        #expect(try await other.claim(limit: 10).map(\.id) == [claims[1].id])
+
+        let outcomes: [DeliveryOutcome] = [.delivered, .delivered, .retry(after: .seconds(3600), reason: "HTTP 503"), .delivered]
+        let settled = try await mine.settle(Array(zip(claims, outcomes)), maxAge: .seconds(86_400))
+
+        #expect(settled == [.delivered, .lostLease, .retrying(in: .seconds(3600)), .delivered])
+        let rows = try await h.database.client.query("SELECT id, status, lease_owner, delivered_at FROM deliveries")
+        func row(_ claim: Outbox.Claim) throws -> PostgresRow {
+            try #require(try rows.first(where: { try $0.decode(UUID.self, "id") == claim.id }))
+        }
+        #expect(try row(claims[0]).decode(String.self, "status") == "delivered")
+        #expect(try row(claims[3]).decode(String.self, "status") == "delivered")
+        #expect(try row(claims[1]).decode(String.self, "status") == "pending", "worker-b's claim is left alone")
+        #expect(try row(claims[1]).decode(String?.self, "lease_owner") == "worker-b")
+        #expect(try row(claims[2]).decode(String.self, "status") == "pending")
+        // One statement for both: they share its transaction's now().
+        #expect(try row(claims[0]).decode(Date.self, "delivered_at") == (try row(claims[3]).decode(Date.self, "delivered_at")))
+    }
+
+    @Test func aClaimCarriesTheStoredPayloadUndecodedAndItsEventCount() async throws {
+        var h = try await H.make(routes: [RouteConfig(receivers: ["ops"])])
+        defer { Task { [h] in try? await h.database.drop() } }
+        try await h.poll([H.channel("c1"), H.channel("c2")])
+        try await h.poll([H.channel("c1", quality: "Low"), H.channel("c2", quality: "Low")])
+        let claim = try #require(try await Outbox(database: h.database.client).claim(limit: 10).first)
+        let stored = try await h.database.client.query("SELECT payload FROM deliveries WHERE id = $1", [.uuid(claim.id)])[0]
+            .decode(Data.self, "payload")
+        #expect(claim.payload.json == stored, "PostgreSQL's jsonb text, as it is")
+        #expect(claim.payload.deliveryID == claim.id)
+        #expect(claim.eventCount == 2)
+        let notification = try claim.notification
+        #expect(notification.deliveryID == claim.id)
+        #expect(notification.events.map(\.channel.id).sorted() == ["c1", "c2"])
+    }
+
+    @Test func aWebhookIsSentTheStoredPayloadSignedExactlyAsSent() async throws {
+        var h = try await H.make(routes: [RouteConfig(receivers: ["audit"])])
+        defer { Task { [h] in try? await h.database.drop() } }
+        try await h.poll([H.channel("c1")])
+        try await h.poll([H.channel("c1", quality: "Low")])
+        let sink = try HTTPSink()
+        defer { sink.stop() }
+        let secret = Secret("whsec-outbox-test")
+        let now = Date(timeIntervalSince1970: 1_795_515_000)
+        let webhook = WebhookReceiver(name: "audit", url: Secret(sink.url("/cw")), secret: secret, now: { now })
+
+        #expect(try await h.worker([webhook]).deliverDue().delivered == 1)
+
+        let request = try #require(sink.requests.first)
+        let stored = try await h.database.client.query("SELECT id, payload FROM deliveries")[0]
+        #expect(request.body == (try stored.decode(Data.self, "payload")), "the stored bytes, not re-encoded")
+        #expect(request.header("X-ChannelWatch-Signature")
+                == WebhookSignature.headerValue(secret: secret, body: request.body, timestamp: 1_795_515_000))
+        #expect(request.header("X-ChannelWatch-Delivery") == (try stored.decode(UUID.self, "id")).uuidString)
+        let object = try #require(try JSONSerialization.jsonObject(with: request.body) as? [String: Any])
+        #expect(object["version"] as? String == "1")
+        #expect(object["delivery_id"] as? String == request.header("X-ChannelWatch-Delivery"))
+        #expect(((object["events"] as? [[String: Any]])?.first?["rule"] as? String) == "quality_low")
+    }
+
+    @Test func aLeaseShorterThanABatchNeverMakesOneWorkerSendTwice() async throws {
+        var h = try await H.make(routes: [RouteConfig(receivers: ["ops"], groupBy: ["channel_id"])])
+        defer { Task { [h] in try? await h.database.drop() } }
+        let channels = (1...12).map { H.channel("c\($0)") }
+        try await h.poll(channels)
+        try await h.poll(channels.map { H.channel($0.id, quality: "Low") })
+        // Every lease runs out while the batch is still being sent, so the next batch is claimed
+        // among deliveries whose leases have passed, some of them still on the wire.
+        var outbox = Outbox(database: h.database.client, owner: "worker-a")
+        outbox.lease = .milliseconds(20)
+        let slow = RecordingReceiver(name: "ops", delay: .milliseconds(100))
+        var worker = DeliveryWorker(outbox: outbox, receivers: [slow], router: h.router, maxAge: .seconds(3600),
+                                    logger: .init(label: "a"))
+        worker.concurrency = 2
+
+        let summary = try await worker.deliverDue(batchSize: 4)
+
+        #expect(summary.delivered == 12)
+        let ids = slow.notifications.map(\.deliveryID)
+        #expect(ids.count == 12 && Set(ids).count == 12, "each sent once")
+        #expect(try await h.count("SELECT count(*) FROM deliveries WHERE status = 'delivered' AND attempts = 1") == 12)
     }
 }

@@ -181,4 +181,49 @@ struct WebhookReceiverTests {
         #expect(outcome.isDead)
         #expect((outcome.reason?.count ?? 0) < 500)
     }
+
+    @Test func storedBytesAreSentAsTheyAreAndTheSignatureCoversExactlyThem() async throws {
+        let sink = try HTTPSink()
+        let payload = Fixtures.payload(events: 2)
+        // As PostgreSQL prints jsonb: its own key order and spacing, not what JSONEncoder writes.
+        let reordered = try JSONSerialization.data(withJSONObject: try JSONSerialization.jsonObject(with: payload.encoded()),
+                                                   options: [.sortedKeys, .prettyPrinted])
+        #expect(reordered != (try payload.encoded()))
+        let stored = EncodedNotification(deliveryID: payload.deliveryID, json: reordered)
+
+        #expect(await receiver(sink.url("/cw")).deliver(encoded: stored, kind: .reminder) == .delivered)
+
+        let request = try #require(sink.requests.first)
+        #expect(request.body == reordered)
+        let timestamp = Int(Self.fixedNow.timeIntervalSince1970)
+        #expect(request.header("X-ChannelWatch-Signature") == expectedSignature(body: reordered, timestamp: timestamp))
+        #expect(request.header("X-ChannelWatch-Delivery") == payload.deliveryID.uuidString)
+        #expect(request.header("X-ChannelWatch-Kind") == "reminder")
+        #expect(request.header("Content-Type") == "application/json")
+        #expect(try stored.decoded() == payload, "the same payload v1")
+    }
+
+    @Test func otherReceiversDecodeTheStoredPayload() async throws {
+        let lines = LockedLines()
+        let console = ConsoleReceiver(name: "console", write: { lines.append($0) })
+        let payload = Fixtures.payload(events: 2, truncated: 5)
+
+        #expect(await console.deliver(encoded: try EncodedNotification(payload), kind: .notification) == .delivered)
+        #expect(lines.all.count == 3)
+        #expect(lines.all.last == "… and 5 more (rule=quality_low)")
+
+        let broken = EncodedNotification(deliveryID: UUID(), json: Data("{\"version\": \"1\"}".utf8))
+        let outcome = await console.deliver(encoded: broken, kind: .notification)
+        #expect(outcome.isDead)
+        #expect(outcome.reason?.contains("not payload v1") == true)
+    }
+}
+
+/// Lines written by a console receiver.
+private final class LockedLines: @unchecked Sendable {
+    // @unchecked Sendable: `lines` is guarded by `lock`.
+    private let lock = NSLock()
+    private var lines: [String] = []
+    func append(_ line: String) { lock.withLock { lines.append(line) } }
+    var all: [String] { lock.withLock { lines } }
 }
