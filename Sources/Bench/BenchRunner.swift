@@ -87,6 +87,9 @@ public struct BenchRunner {
         case .idleRSS:
             return try await IdleRSSBenchmark(options: options, simulator: resources.simulator!,
                                               database: resources.database!, client: resources.client!).run()
+        case .runPeakRSS:
+            return try await RunPeakRSSBenchmark(options: options, simulator: resources.simulator!,
+                                                 database: resources.database!, client: resources.client!).run()
         case .record:
             let pipeline = pipeline(rules: rules, resources: resources, groupBy: ["rule"])
             return try await RecordBenchmark(simulator: resources.simulator!, options: options, recorder: pipeline.recorder,

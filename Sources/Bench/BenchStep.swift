@@ -6,6 +6,8 @@ public enum BenchStep: String, Sendable, CaseIterable, Codable {
     case pollNaive = "poll-naive"
     /// Idle RSS of `channelwatch run` as a subprocess.
     case idleRSS = "idle-rss"
+    /// Peak RSS of `channelwatch run` over a first poll of N channels.
+    case runPeakRSS = "run-rss"
     /// First poll (N new snapshots), steady-state poll (1 % changed), peak RSS.
     case record
     /// Evaluation of the shipped rules over N (previous, current) pairs.
@@ -16,8 +18,8 @@ public enum BenchStep: String, Sendable, CaseIterable, Codable {
     case deliveries
 
     /// Whether the step needs the simulator subprocess.
-    var needsSimulator: Bool { [.poll, .pollNaive, .idleRSS, .record].contains(self) }
+    var needsSimulator: Bool { [.poll, .pollNaive, .idleRSS, .runPeakRSS, .record].contains(self) }
 
     /// Whether the step needs PostgreSQL.
-    var needsDatabase: Bool { [.idleRSS, .record, .latency, .deliveries].contains(self) }
+    var needsDatabase: Bool { [.idleRSS, .runPeakRSS, .record, .latency, .deliveries].contains(self) }
 }

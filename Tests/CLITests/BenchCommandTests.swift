@@ -62,6 +62,6 @@ import TestSupport
         let result = try await ChannelWatchBinary.run(["bench", "--only", "pol"], in: ChannelWatchBinary.repositoryRoot)
         #expect(result.exitCode != 0)
         #expect(result.standardError.contains("unknown step 'pol'"))
-        #expect(result.standardError.contains("poll, poll-naive, idle-rss, record, rules, latency, deliveries"))
+        #expect(result.standardError.contains("poll, poll-naive, idle-rss, run-rss, record, rules, latency, deliveries"))
     }
 }

@@ -1,0 +1,61 @@
+import Foundation
+import Postgres
+
+/// Peak RSS of `channelwatch run` while it takes on N channels (SPEC §9: ≤ 150 MB while
+/// tracking 100,000): the real worker as a subprocess, polling the simulator's `bench` partner
+/// (N channels, 50 ms per page, concurrency 8) into an empty database, so its first poll writes
+/// N new snapshots — the largest poll there is. Measured as `VmHWM` once that poll is recorded.
+/// The tables are emptied afterwards, so the `record` step starts from nothing as well.
+struct RunPeakRSSBenchmark {
+    let options: BenchOptions
+    let simulator: BenchSimulator
+    let database: BenchDatabase
+    let client: PostgresClient
+
+    func run() async throws -> [BenchFigure] {
+        try await emptyTables()
+        let worker = try BenchWorkerProcess.start("peak-run", step: "run-rss", configYAML: configYAML(), options: options,
+                                                  database: database, client: client)
+        let started = ContinuousClock.now
+        do {
+            try await worker.waitForFirstPoll(of: BenchSimulator.benchPartner)
+            let recorded = (ContinuousClock.now - started).seconds
+            let peak = try worker.statusMegabytes("VmHWM")
+            let rss = try worker.statusMegabytes("VmRSS")
+            let note = "VmHWM of the worker over its first poll (\(options.channels) new snapshots, recorded "
+                + "\(BenchReport.format(recorded, "s")) after start); VmRSS then \(BenchReport.format(rss, "MB"))"
+                + worker.smapsSplit() + worker.linkageNote()
+            await worker.stop()
+            try await emptyTables()
+            return [BenchFigure(key: "run_peak_rss_mb", label: "peak RSS of `channelwatch run`, \(options.channels) channels",
+                                value: peak, unit: "MB", target: 150, note: note)]
+        } catch {
+            await worker.stop()
+            throw error
+        }
+    }
+
+    private func emptyTables() async throws {
+        try await client.execute("""
+            TRUNCATE channel_snapshots, partner_state, polls, events, alerts, deliveries, delivery_events,
+                     alert_notifications CASCADE
+            """)
+    }
+
+    private func configYAML() -> String {
+        """
+        # Written by `channelwatch bench` for the peak-RSS figure of `run`.
+        partners:
+          - id: \(BenchSimulator.benchPartner)
+            api_key: \(simulator.apiKey)
+            base_url: \(simulator.baseURL)
+            concurrency: \(BenchOptions.concurrency)
+            first_poll: baseline
+        database:
+          url: ${CHANNELWATCH_BENCH_DATABASE_URL}
+        poll: {interval: 1h, jitter: 1s, timeout: 10m}
+        rules: ["\(options.rulesDirectory.path)"]
+
+        """
+    }
+}
