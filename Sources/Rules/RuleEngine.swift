@@ -23,12 +23,15 @@ public struct RuleEngine: Sendable {
     public func evaluate(channelID: String, previous: JSONValue?, current: JSONValue?, pollComplete: Bool,
                          state: ChannelRuleState, context: EvaluationContext) -> Evaluation {
         guard pollComplete, previous != nil || current != nil else { return Evaluation(facts: [], state: state) }
-        var run = EvaluationRun(channelID: channelID, previous: previous, current: current, state: state,
-                                context: context, rules: rules)
-        for (position, rule) in rules.rules.enumerated() {
-            run.apply(rule, position: position)
+        // Field values live on the stack for the evaluation: one walk of each document, no allocation.
+        return rules.lookup.withValues(current: current, previous: previous) { now, before in
+            var run = EvaluationRun(channelID: channelID, previous: previous, current: current, state: state,
+                                    context: context, rules: rules, now: now, before: before)
+            for (position, rule) in rules.rules.enumerated() {
+                run.apply(rule, position: position)
+            }
+            return Evaluation(facts: run.facts, state: run.state)
         }
-        return Evaluation(facts: run.facts, state: run.state)
     }
 }
 
@@ -38,8 +41,9 @@ struct EvaluationRun {
     let previous: JSONValue?
     let current: JSONValue?
     let context: EvaluationContext
-    let fields: FieldTable
+    let fields: FieldLookup
     /// Previous values of change-rule fields only; other previous values are looked up when a fact needs them.
+    /// Both point into the stack of ``RuleEngine/evaluate(channelID:previous:current:pollComplete:state:context:)``.
     let before: FieldValues
     let now: FieldValues
     var state: ChannelRuleState
@@ -49,13 +53,13 @@ struct EvaluationRun {
     private let firingBits: UInt64?
 
     init(channelID: String, previous: JSONValue?, current: JSONValue?, state: ChannelRuleState,
-         context: EvaluationContext, rules: RuleSet) {
+         context: EvaluationContext, rules: RuleSet, now: FieldValues, before: FieldValues) {
         self.channelID = channelID
         self.previous = previous
         self.current = current
         self.context = context
         self.state = state
-        let fields = rules.fields
+        let fields = rules.lookup
         self.fields = fields
         if rules.rules.count <= 64 {
             var bits: UInt64 = 0
@@ -66,8 +70,8 @@ struct EvaluationRun {
         } else {
             firingBits = nil
         }
-        before = fields.resolveChangeSlots(previous)
-        now = fields.resolve(current)
+        self.now = now
+        self.before = before
     }
 
     mutating func apply(_ rule: Rule, position: Int) {
@@ -83,7 +87,8 @@ struct EvaluationRun {
             step(rule, position: position, holds: holds)
         case .disappeared:
             // A disappeared rule's scope looks at the last document seen, the only one there is.
-            step(rule, position: position, holds: current == nil && (rule.scope?.holds(fields.resolve(previous)) ?? true))
+            let holds = current == nil && (rule.scope.map { scope in fields.withValues(of: previous) { scope.holds($0) } } ?? true)
+            step(rule, position: position, holds: holds)
         }
     }
 

@@ -9,6 +9,8 @@ public struct RuleSet: Sendable {
     /// The effective orders by field path: the built-in ones, overridden or extended by `orders:` in files.
     public let orders: [String: ValueOrder]
     let fields: FieldTable
+    /// The fields compiled for resolving documents.
+    let lookup: FieldLookup
     /// Position of each rule by name, so a channel's open alerts map to rules with one lookup each.
     let positions: [String: Int]
 
@@ -17,6 +19,7 @@ public struct RuleSet: Sendable {
         self.files = files
         self.orders = orders
         self.fields = fields
+        lookup = fields.compiled()
         positions = Dictionary(rules.enumerated().map { ($0.element.name, $0.offset) }) { first, _ in first }
     }
 
