@@ -114,6 +114,8 @@ public struct PollRecorder: Sendable {
         for await batch in stream.batches {
             try await channels.add(batch, writer: &writer, on: connection)
         }
+        // A cancelled task stops reading the stream early: what it missed must not count as gone.
+        try Task.checkCancellation()
         let poll = await stream.summary.value
         if abandoned() { throw PollAbandoned() }
 

@@ -98,6 +98,31 @@ struct StreamedPollTests {
         #expect(try await h.count("SELECT count(*) FROM events") == 0)
     }
 
+    @Test("a recording whose task is cancelled mid-poll throws and judges no channel gone")
+    func cancelledRecordingWritesNothing() async throws {
+        var h = try await H.make()
+        defer { Task { [h] in try? await h.database.drop() } }
+        try await h.poll([H.channel("a"), H.channel("b")])
+        let before = try await snapshots(h)
+        let stream = ObservedPollStream.start(partnerID: h.partnerID) { emit in
+            let started = Date()
+            emit(ObservedBatch(pass: 1, channels: [H.channel("a", quality: "Low")]))
+            // The rest of the listing comes later; the recording is cancelled meanwhile.
+            try? await Task.sleep(for: .seconds(2))
+            emit(ObservedBatch(pass: 1, channels: [H.channel("b")]))
+            return ObservedPoll(partnerID: "p1", startedAt: started, finishedAt: Date(), channels: [], channelCount: 2,
+                                pages: 2, failure: nil)
+        }
+        let recorder = h.recorder
+        let recording = Task { try await recorder.record(stream, firstPoll: .notify, failingAfter: 3) }
+        try await Task.sleep(for: .milliseconds(300))
+        recording.cancel()
+        await #expect(throws: (any Error).self) { try await recording.value }
+        #expect(try await snapshots(h) == before)
+        #expect(try await h.openAlerts().isEmpty)
+        #expect(try await h.count("SELECT count(*) FROM polls") == 1)
+    }
+
     @Test("a listing read twice evaluates each channel once; only the last pass judges absence")
     func secondPassEvaluatesNothingTwice() async throws {
         var h = try await H.make()
