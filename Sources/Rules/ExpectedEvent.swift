@@ -14,10 +14,12 @@ public struct ExpectedEvent: Sendable, Hashable, CustomStringConvertible {
     public var severity: Severity?
     /// Expected rendered summary.
     public var summary: String?
+    /// Expected rendered description (`description` in a test file).
+    public var descriptionText: String?
 
     /// Creates an expectation; keys left `nil` match anything.
     public init(rule: String? = nil, channel: String? = nil, status: FactStatus? = nil, from: String? = nil,
-                to: String? = nil, severity: Severity? = nil, summary: String? = nil) {
+                to: String? = nil, severity: Severity? = nil, summary: String? = nil, descriptionText: String? = nil) {
         self.rule = rule
         self.channel = channel
         self.status = status
@@ -25,6 +27,7 @@ public struct ExpectedEvent: Sendable, Hashable, CustomStringConvertible {
         self.to = to
         self.severity = severity
         self.summary = summary
+        self.descriptionText = descriptionText
     }
 
     /// Whether `fact` agrees with every key this expectation gives.
@@ -36,6 +39,7 @@ public struct ExpectedEvent: Sendable, Hashable, CustomStringConvertible {
             && (to == nil || to == fact.to)
             && (severity == nil || severity == fact.severity)
             && (summary == nil || summary == fact.summary)
+            && (descriptionText == nil || descriptionText == fact.description)
     }
 
     /// The given keys in the test-file syntax: `{rule: quality_low, channel: c1, status: firing}`.
@@ -43,6 +47,7 @@ public struct ExpectedEvent: Sendable, Hashable, CustomStringConvertible {
         let pairs: [(String, String?)] = [
             ("rule", rule), ("channel", channel), ("status", status?.rawValue), ("from", from), ("to", to),
             ("severity", severity?.rawValue), ("summary", summary.map { "\"\($0)\"" }),
+            ("description", descriptionText.map { "\"\($0)\"" }),
         ]
         return "{" + pairs.compactMap { key, value in value.map { "\(key): \($0)" } }.joined(separator: ", ") + "}"
     }

@@ -172,6 +172,7 @@ struct RuleTestFileReader {
         event.from = reader.value("from").flatMap { $0.jsonValue.scalarText }
         event.to = reader.value("to").flatMap { $0.jsonValue.scalarText }
         event.summary = reader.string("summary")
+        event.descriptionText = reader.string("description")
         if let text = reader.string("status"), let value = reader.value("status") {
             event.status = FactStatus(rawValue: text)
             if event.status == nil {
