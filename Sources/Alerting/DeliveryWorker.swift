@@ -132,18 +132,29 @@ public struct DeliveryWorker: Sendable {
         return await receiver.deliver(encoded: claim.payload, kind: claim.kind)
     }
 
-    /// Records a group of outcomes, logs each and raises `delivery_dead` for the dead ones.
+    /// Records a group of outcomes, logs each and raises `delivery_dead` for the dead ones (in
+    /// the transaction that marks each dead). Sends that finished are recorded even when the
+    /// pass is being cancelled (shutdown): a delivery sent and not recorded would be sent again.
+    /// A send the shutdown itself cut short is not a failed attempt: it stays claimed, and the
+    /// worker hands it back, to be sent at once by the next one.
     private func settle(_ attempts: [Attempt]) async throws -> Summary {
-        let settled = try await outbox.settle(attempts.map { ($0.claim, $0.outcome) }, maxAge: maxAge)
+        var attempts = attempts
+        if Task.isCancelled {
+            attempts.removeAll { if case .retry = $0.outcome { true } else { false } }
+        }
+        let recording = Task { [attempts, self] in
+            try await outbox.settle(attempts.map { ($0.claim, $0.outcome) }, maxAge: maxAge) { claim, reason, connection in
+                try await raiseDeliveryDead(claim, reason: reason, on: connection)
+            }
+        }
+        let settled = try await recording.value
         var counts = Summary()
         for (attempt, settled) in zip(attempts, settled) {
             log(attempt, settled)
             switch settled {
             case .delivered: counts.delivered += 1
             case .retrying: counts.retrying += 1
-            case .dead(let reason):
-                counts.dead += 1
-                try await raiseDeliveryDead(attempt.claim, reason: reason)
+            case .dead: counts.dead += 1
             case .lostLease: break
             }
         }
@@ -172,18 +183,16 @@ public struct DeliveryWorker: Sendable {
 
     /// Records a `delivery_dead` event and routes it to every receiver but the one that failed.
     /// A dead `delivery_dead` notification raises nothing more, so failures cannot loop.
-    private func raiseDeliveryDead(_ claim: Outbox.Claim, reason: String) async throws {
+    private func raiseDeliveryDead(_ claim: Outbox.Claim, reason: String, on connection: PostgresConnection) async throws {
         // Our own payloads always decode; one that does not cannot be a `delivery_dead` notification.
         let events = (try? claim.notification)?.events ?? []
         guard !events.contains(where: { $0.rule == SystemAlerts.deliveryDead }) else { return }
         let partnerID = events.first?.partnerID ?? ""
-        try await outbox.database.transaction { connection in
-            var writer = EventWriter(partnerID: partnerID, observedAt: Date(), router: router.excluding(receiver: claim.receiver))
-            writer.addSystem(rule: SystemAlerts.deliveryDead, status: .changed, severity: "warning",
-                             summary: "A notification to \(claim.receiver) could not be delivered",
-                             description: "Delivery \(claim.id) (\(claim.groupKey)) gave up: \(reason)",
-                             extraLabels: ["receiver": claim.receiver])
-            _ = try await writer.flush(pollID: nil, on: connection)
-        }
+        var writer = EventWriter(partnerID: partnerID, observedAt: Date(), router: router.excluding(receiver: claim.receiver))
+        writer.addSystem(rule: SystemAlerts.deliveryDead, status: .changed, severity: "warning",
+                         summary: "A notification to \(claim.receiver) could not be delivered",
+                         description: "Delivery \(claim.id) (\(claim.groupKey)) gave up: \(reason)",
+                         extraLabels: ["receiver": claim.receiver])
+        _ = try await writer.flush(pollID: nil, on: connection)
     }
 }

@@ -62,6 +62,13 @@ struct EventWriter {
         return labels
     }
 
+    /// Forgets every event added so far (their rows were rolled back with the writes that caused them).
+    mutating func discardEvents() {
+        events.removeAll()
+        notified.removeAll()
+        writtenCount = 0
+    }
+
     /// Inserts the events added since the last call, with their alert changes, so a large poll
     /// writes them while its pages arrive. Deliveries wait for ``flush(pollID:on:)``: grouping
     /// needs every event of the poll.

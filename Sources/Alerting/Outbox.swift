@@ -89,9 +89,14 @@ public struct Outbox: Sendable {
     }
 
     /// Records the outcomes of several attempts, in the order given: every delivered one in one
-    /// statement, retries and dead ones one by one (they are rare). A delivery whose lease passed
-    /// to another worker meanwhile comes back `lostLease`, with nothing recorded for it.
-    public func settle(_ attempts: [(Claim, DeliveryOutcome)], maxAge: Duration) async throws -> [Settled] {
+    /// statement, retries and dead ones one by one (they are rare), each in a transaction with
+    /// what `whenDead` writes for it when it died, so a dead delivery is never recorded without
+    /// its `delivery_dead` event. A delivery whose lease passed to another worker meanwhile comes
+    /// back `lostLease`, with nothing recorded for it.
+    public func settle(
+        _ attempts: [(Claim, DeliveryOutcome)], maxAge: Duration,
+        whenDead: (Claim, String, PostgresConnection) async throws -> Void = { _, _, _ in }
+    ) async throws -> [Settled] {
         let delivered = attempts.compactMap { claim, outcome in outcome == .delivered ? claim.id : nil }
         var recorded: Set<UUID> = []
         if !delivered.isEmpty {
@@ -107,18 +112,28 @@ public struct Outbox: Sendable {
         for (claim, outcome) in attempts {
             if outcome == .delivered {
                 settled.append(recorded.contains(claim.id) ? .delivered : .lostLease)
-            } else {
-                settled.append(try await settle(claim, outcome: outcome, maxAge: maxAge))
+                continue
             }
+            settled.append(try await database.transaction { connection in
+                let result = try await settle(claim, outcome: outcome, maxAge: maxAge, on: connection)
+                if case .dead(let reason) = result { try await whenDead(claim, reason, connection) }
+                return result
+            })
         }
         return settled
     }
 
     /// Records an attempt's outcome. A retry past `maxAge` since creation becomes dead.
     public func settle(_ claim: Claim, outcome: DeliveryOutcome, maxAge: Duration) async throws -> Settled {
+        try await database.withConnection { try await settle(claim, outcome: outcome, maxAge: maxAge, on: $0) }
+    }
+
+    /// Records an attempt's outcome on `connection` (e.g. inside the caller's transaction).
+    public func settle(_ claim: Claim, outcome: DeliveryOutcome, maxAge: Duration,
+                       on connection: PostgresConnection) async throws -> Settled {
         switch outcome {
         case .delivered:
-            let updated = try await database.execute("""
+            let updated = try await connection.execute("""
                 UPDATE deliveries SET status = 'delivered', delivered_at = now(), leased_until = NULL, last_error = NULL
                 WHERE id = $1 AND lease_owner = $2 AND status = 'pending'
                 """, [.uuid(claim.id), .text(owner)])
@@ -127,7 +142,7 @@ public struct Outbox: Sendable {
             // Age is judged by the database's clock, like every other time in the outbox.
             let delay = schedule.delay(afterAttempts: claim.attempts, retryAfter: retryAfter)
             let giveUp = "gave up after \(claim.attempts) attempt(s) within max_delivery_age \(DurationText.format(maxAge)); last error: \(reason)"
-            let rows = try await database.query("""
+            let rows = try await connection.query("""
                 UPDATE deliveries SET
                     status = CASE WHEN now() - created_at + make_interval(secs => $3) > make_interval(secs => $4)
                                   THEN 'dead' ELSE 'pending' END,
@@ -140,16 +155,12 @@ public struct Outbox: Sendable {
             guard let status = try rows.first?.decode(String.self, "status") else { return .lostLease }
             return status == "dead" ? .dead(reason: giveUp) : .retrying(in: delay)
         case .dead(let reason):
-            return try await markDead(claim, reason: reason)
+            let updated = try await connection.execute("""
+                UPDATE deliveries SET status = 'dead', leased_until = NULL, last_error = $3
+                WHERE id = $1 AND lease_owner = $2 AND status = 'pending'
+                """, [.uuid(claim.id), .text(owner), .text(reason)])
+            return updated == 1 ? .dead(reason: reason) : .lostLease
         }
-    }
-
-    private func markDead(_ claim: Claim, reason: String) async throws -> Settled {
-        let updated = try await database.execute("""
-            UPDATE deliveries SET status = 'dead', leased_until = NULL, last_error = $3
-            WHERE id = $1 AND lease_owner = $2 AND status = 'pending'
-            """, [.uuid(claim.id), .text(owner), .text(reason)])
-        return updated == 1 ? .dead(reason: reason) : .lostLease
     }
 
     /// Puts dead deliveries back in the queue, due now: one by id, or all of them. Returns how many.

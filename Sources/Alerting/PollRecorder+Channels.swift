@@ -8,8 +8,9 @@ import Rules
 ///
 /// A channel is evaluated when it is new, changed (fingerprint), returning, still counting
 /// towards `for_polls`, or when the rules changed; unchanged channels cost a hash and nothing
-/// more. A channel is evaluated at most once per poll, even when a second pass over the
-/// listing reads it again.
+/// more. It covers one pass over the listing: when the listing is read again, the recorder
+/// rolls the first pass's writes back and starts a fresh recording, so only the last pass —
+/// consistent on its own — is recorded (SPEC §8.1).
 struct ChannelRecording {
     /// What is stored of a channel before this poll, without its document.
     struct StoredChannel {
@@ -28,11 +29,10 @@ struct ChannelRecording {
     let observedAt: Date
     let rulesChanged: Bool
     private let stored: [String: StoredChannel]
-    /// Channels evaluated (or queued) in this poll.
-    private var evaluated = Set<String>()
-    /// Ids seen by the current pass (a later pass starts afresh: only the last one judges absence).
+    /// Ids seen by this pass, each evaluated at most once.
     private var seen = Set<String>()
-    private var pass = 0
+    /// The pass over the listing being recorded (0 before the first batch).
+    private(set) var pass = 0
     /// Channels waiting to be evaluated and written, and whether a snapshot of them exists.
     private var queue: [(channel: ObservedChannel, fingerprint: String, stored: Bool)] = []
     /// When the oldest queued channel was queued.
@@ -72,23 +72,16 @@ struct ChannelRecording {
                                 rulesChanged: partner.rulesFingerprint != recorder.rulesFingerprint, stored: stored)
     }
 
-    /// Takes one page's channels: queues those that need evaluation, writing full chunks.
+    /// Takes one page's channels: queues those that need evaluation, writing full chunks. The
+    /// batch must belong to this recording's pass (or be the first).
     mutating func add(_ batch: ObservedBatch, writer: inout EventWriter, on connection: PostgresConnection) async throws {
-        if batch.pass != pass {
-            pass = batch.pass
-            seen.removeAll(keepingCapacity: true)
-        }
+        pass = batch.pass
         for channel in batch.channels where seen.insert(channel.id).inserted {
             let fingerprint = Fingerprint.of(channel.rawJSON)
-            // One version per channel per poll, as in a single pass: a second pass's other version
-            // of an evaluated channel is seen by the next poll (two transitions in one poll could
-            // not be told apart by observation time).
-            guard !evaluated.contains(channel.id) else { continue }
             let before = stored[channel.id]
             if let before, !rulesChanged, before.fingerprint == fingerprint, !before.needsEvaluation, !before.missing {
                 continue
             }
-            evaluated.insert(channel.id)
             queue.append((channel, fingerprint, before != nil))
             if queuedSince == nil { queuedSince = .now }
             if queue.count >= Self.chunkSize { try await writeQueue(writer: &writer, on: connection) }
@@ -96,6 +89,12 @@ struct ChannelRecording {
         if let queuedSince, ContinuousClock.now - queuedSince >= Self.maximumQueueWait {
             try await writeQueue(writer: &writer, on: connection)
         }
+    }
+
+    /// The same recording with nothing written: for a new pass, after its writes were rolled back.
+    func restarted() -> ChannelRecording {
+        ChannelRecording(recorder: recorder, partnerID: partnerID, pollID: pollID, observedAt: observedAt,
+                         rulesChanged: rulesChanged, stored: stored)
     }
 
     /// After a complete listing: writes what is queued, then evaluates the channels no longer

@@ -112,6 +112,12 @@ public struct PollRecorder: Sendable {
         var channels = try await ChannelRecording.begin(self, partner: partner, pollID: pollID,
                                                         observedAt: stream.observedAt, on: connection)
         for await batch in stream.batches {
+            if channels.pass != 0, batch.pass != channels.pass {
+                // The listing moved and is read again: only the new pass counts, as if it were the first.
+                try await connection.execute("ROLLBACK TO SAVEPOINT channels")
+                writer.discardEvents()
+                channels = channels.restarted()
+            }
             try await channels.add(batch, writer: &writer, on: connection)
         }
         // A cancelled task stops reading the stream early: what it missed must not count as gone.
@@ -129,7 +135,8 @@ public struct PollRecorder: Sendable {
         } else {
             // An incomplete poll changes no channel (SPEC §8.1): drop what its pages caused.
             try await connection.execute("ROLLBACK TO SAVEPOINT channels")
-            writer = EventWriter(partnerID: stream.partnerID, observedAt: stream.observedAt, router: router)
+            writer.discardEvents()
+            writer.notify = true
             let failures = try await partner.recordFailure(at: poll.finishedAt, on: connection)
             try await SystemAlerts.fireAfterFailedPoll(poll, consecutiveFailures: failures, failingAfter: failingAfter,
                                                        writer: &writer, on: connection)

@@ -5,8 +5,8 @@ import Postgres
 import Testing
 
 /// Polls recorded while their pages arrive (``ObservedPollStream``): the same outcome as a
-/// collected poll, an incomplete or abandoned poll leaves no channel trace, a second pass over
-/// the listing evaluates nothing twice, and more channels than one chunk are all written (with
+/// collected poll, an incomplete or abandoned poll leaves no channel trace, a listing read twice
+/// is recorded from its last pass only, and more channels than one chunk are all written (with
 /// their events, written on the way).
 @Suite("Streamed polls")
 struct StreamedPollTests {
@@ -123,13 +123,13 @@ struct StreamedPollTests {
         #expect(try await h.count("SELECT count(*) FROM polls") == 1)
     }
 
-    @Test("a listing read twice evaluates each channel once; only the last pass judges absence")
-    func secondPassEvaluatesNothingTwice() async throws {
+    @Test("a listing read twice records only the last pass, as if it were the only one")
+    func onlyTheLastPassIsRecorded() async throws {
         var h = try await H.make()
         defer { Task { [h] in try? await h.database.drop() } }
         try await h.poll([H.channel("a"), H.channel("b"), H.channel("c")])
-        // Pass 1 sees a (now Low) and b; pass 2 sees a (same) and c, and b changed in between but is
-        // no longer listed; quality_low_sustained counts polls, so a double evaluation would show.
+        // Pass 1 sees a and b drop to Low; the listing moves, and pass 2 sees a (Low) and c, not b.
+        // quality_low_sustained counts polls, so a double evaluation of a would show.
         let batches = [
             ObservedBatch(pass: 1, channels: [H.channel("a", quality: "Low"), H.channel("b", quality: "Low")]),
             ObservedBatch(pass: 2, channels: [H.channel("a", quality: "Low"), H.channel("c")]),
@@ -137,29 +137,42 @@ struct StreamedPollTests {
         let outcome = try await h.recorder.record(Self.stream(batches), firstPoll: .notify, failingAfter: 3)
         #expect(outcome.complete)
         let lines = outcome.events.map { "\($0.rule) \($0.channel.id) \($0.status)" }.sorted()
-        // b fires in pass 1, then is judged gone by pass 2 (its quality alert resolves with it).
-        #expect(lines == ["channel_disappeared b firing", "quality_low a firing", "quality_low b firing",
-                          "quality_low b resolved"])
+        #expect(lines == ["channel_disappeared b firing", "quality_low a firing"])
         #expect(try await h.count("SELECT (rule_state->'pending'->>'quality_low_sustained')::int FROM channel_snapshots WHERE channel_id = 'a'") == 1)
         #expect(try await snapshots(h) == ["a": "Low", "b": "gone", "c": "High"])
+        #expect(try await h.count("SELECT count(*) FROM events") == 2)
+        #expect(try await h.openAlerts() == ["channel_disappeared b", "quality_low a"])
     }
 
-    @Test("a channel read again with other content by a second pass keeps its first version until the next poll")
-    func secondVersionWaitsForTheNextPoll() async throws {
+    @Test("a missing channel listed only by the first pass stays gone, its alert open and nothing sent")
+    func missingChannelSeenOnlyByFirstPassStaysGone() async throws {
         var h = try await H.make()
         defer { Task { [h] in try? await h.database.drop() } }
+        try await h.poll([H.channel("a"), H.channel("m")])
         try await h.poll([H.channel("a")])
         let batches = [
-            ObservedBatch(pass: 1, channels: [H.channel("a", quality: "Low")]),
-            ObservedBatch(pass: 2, channels: [H.channel("a", quality: "Medium")]),
+            ObservedBatch(pass: 1, channels: [H.channel("a"), H.channel("m")]),
+            ObservedBatch(pass: 2, channels: [H.channel("a")]),
         ]
         let outcome = try await h.recorder.record(Self.stream(batches), firstPoll: .notify, failingAfter: 3)
-        #expect(outcome.events.map { "\($0.rule) \($0.channel.id) \($0.status)" } == ["quality_low a firing"])
-        #expect(try await snapshots(h) == ["a": "Low"])
-        // The next poll sees the version the second pass had: the alert resolves then.
-        let next = try await h.poll([H.channel("a", quality: "Medium")])
-        #expect(next.events.map { "\($0.rule) \($0.channel.id) \($0.status)" } == ["quality_low a resolved"])
-        #expect(try await h.openAlerts().isEmpty)
+        #expect(outcome.complete)
+        #expect(outcome.events.isEmpty)
+        #expect(try await h.openAlerts() == ["channel_disappeared m"])
+        #expect(try await snapshots(h)["m"] == "gone")
+    }
+
+    @Test("a first poll in baseline mode that fails still notifies poll_failing")
+    func failedBaselinePollStillNotifiesSystemAlerts() async throws {
+        let h = try await H.make()
+        defer { Task { [h] in try? await h.database.drop() } }
+        let failure = ObservedPoll.Failure(message: "page 1 failed: HTTP 401", httpStatus: 401)
+        let outcome = try await h.recorder.record(Self.stream(Self.pages([H.channel("a", quality: "Low")], size: 1),
+                                                             failure: failure),
+                                                  firstPoll: .baseline, failingAfter: 1)
+        #expect(!outcome.complete)
+        #expect(!outcome.events.isEmpty)
+        #expect(outcome.deliveries > 0)
+        #expect(try await h.count("SELECT count(*) FROM channel_snapshots") == 0)
     }
 
     @Test("a first poll of more channels than one chunk writes them all")
