@@ -17,12 +17,13 @@ extension JSONParser {
     /// This is how a page of 100 channel documents is read: the documents are kept as the bytes
     /// received and parsed later, only for the channels whose fingerprint changed.
     ///
-    /// - Returns: the other members of the top-level object (the array's member is absent), and
-    ///   the elements of `key` (empty when the member is missing or not an array).
+    /// - Returns: the other members of the top-level object (the array's member is absent; `nil`
+    ///   when the document is not an object), and the elements of `key` (empty when the member is
+    ///   missing or not an array, which `hasArray` tells apart).
     public static func parseSkimmingElements(
         _ data: Data, of key: String
-    ) throws(JSONSyntaxError) -> (members: [String: JSONValue], elements: [SkimmedElement], hasArray: Bool) {
-        let result: Result<([String: JSONValue], [SkimmedElement], Bool), JSONSyntaxError> = data.withUnsafeBytes { raw in
+    ) throws(JSONSyntaxError) -> (members: [String: JSONValue]?, elements: [SkimmedElement], hasArray: Bool) {
+        let result: Result<([String: JSONValue]?, [SkimmedElement], Bool), JSONSyntaxError> = data.withUnsafeBytes { raw in
             var scanner = JSONScanner(bytes: raw.bindMemory(to: UInt8.self), recordedKey: key)
             do throws(JSONSyntaxError) {
                 scanner.skipWhitespace()
@@ -45,14 +46,14 @@ extension JSONParser {
 
 extension JSONScanner {
     /// The top-level value, which must be an object for its members to be returned; any other
-    /// value is validated and reported as having no members.
+    /// value is validated and reported as having none (`nil`).
     mutating func parseTopObjectSkimming(
         _ key: String
-    ) throws(JSONSyntaxError) -> (members: [String: JSONValue], elements: [SkimmedElement], hasArray: Bool) {
+    ) throws(JSONSyntaxError) -> (members: [String: JSONValue]?, elements: [SkimmedElement], hasArray: Bool) {
         guard position < bytes.count else { throw error("unexpected end of input") }
         guard bytes[position] == UInt8(ascii: "{") else {
             _ = try parseValue(depth: 0)
-            return ([:], [], false)
+            return (nil, [], false)
         }
         position += 1
         var members: [String: JSONValue] = [:]

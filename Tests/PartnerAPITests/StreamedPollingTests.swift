@@ -54,7 +54,7 @@ struct StreamedPollingTests {
 
     @Test("a channel served twice in one pass is handed on once")
     func duplicateHandedOnOnce() async throws {
-        let documents = ["c1", "c2", "c3", "c2", "c4"].map { JSONValueFixture.channel($0) }
+        let documents = ["c1", "c2", "c3", "c2", "c4"].map { JSONValue.object(["id": .string($0)]) }
         let fixture = try await SimulatorFixture.start(documents: documents)
         defer { Task { await fixture.stop() } }
         let received = Received()
@@ -66,9 +66,4 @@ struct StreamedPollingTests {
             #expect(ids.sorted() == ["c1", "c2", "c3", "c4"])
         }
     }
-}
-
-/// Channel documents for simulator fixtures.
-enum JSONValueFixture {
-    static func channel(_ id: String) -> JSONValue { .object(["id": .string(id)]) }
 }

@@ -18,13 +18,13 @@ public struct ChannelPage: Sendable {
     /// required; every other field is optional and kept as received. Every byte is validated,
     /// but the channel documents are not built (see ``Channel/document``).
     public static func decode(_ data: Data) throws(ChannelPageError) -> ChannelPage {
-        let parsed: (members: [String: JSONValue], elements: [SkimmedElement], hasArray: Bool)
+        let parsed: (members: [String: JSONValue]?, elements: [SkimmedElement], hasArray: Bool)
         do {
             parsed = try JSONParser.parseSkimmingElements(data, of: "partner_channels")
         } catch {
             throw .malformedJSON(error.description)
         }
-        guard data.first(where: { !Self.isWhitespace($0) }) == UInt8(ascii: "{") else {
+        guard let members = parsed.members else {
             throw .unexpectedShape("the response is not a JSON object")
         }
         guard parsed.hasArray else {
@@ -40,7 +40,6 @@ public struct ChannelPage: Sendable {
             let range = data.startIndex + element.range.lowerBound ..< data.startIndex + element.range.upperBound
             channels.append(Channel(id: id, validatedRawJSON: Data(data[range])))
         }
-        let members = parsed.members
         return ChannelPage(
             total: members["total"].flatMap(Self.integer),
             count: members["count"].flatMap(Self.integer),
@@ -48,10 +47,6 @@ public struct ChannelPage: Sendable {
             offset: members["offset"].flatMap(Self.integer),
             channels: channels
         )
-    }
-
-    private static func isWhitespace(_ byte: UInt8) -> Bool {
-        byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
     }
 
     static func integer(_ value: JSONValue) -> Int? {
