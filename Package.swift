@@ -52,12 +52,24 @@ let package = Package(
             .product(name: "Mustache", package: "swift-mustache"),
         ]),
 
-        // Alert state, routes and grouping, and the PostgreSQL store with its outbox.
-        .target(name: "Alerting", dependencies: [
-            "YAMLSupport",
-            "Config", "JSON", "Rules", "Postgres",
+        // The alert model, pure: events and their payload, routes, grouping, delivery outcomes, system alerts.
+        .target(name: "Alerting", dependencies: ["Config", "JSON", "Rules"]),
+
+        // The outbox: deliveries queued, claimed with a lease, sent, settled, retried, reminded, given up.
+        .target(name: "Outbox", dependencies: [
+            "Alerting", "Postgres", "YAMLSupport",
             .product(name: "Logging", package: "swift-log"),
         ]),
+
+        // Recording a poll in one transaction: diff by fingerprint, evaluation, snapshots, events,
+        // alert rows, system alerts and the deliveries they cause.
+        .target(name: "Recording", dependencies: [
+            "Alerting", "Config", "JSON", "Outbox", "Postgres", "Rules",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        // Read-only queries over the stored state: alerts, events, deliveries (and pruning old rows).
+        .target(name: "Inspection", dependencies: ["Alerting", "Outbox", "Postgres"]),
 
         // Receivers: render, send, classify the outcome. One file per receiver type.
         .target(name: "Notifiers", dependencies: [
@@ -76,7 +88,7 @@ let package = Package(
 
         // The long-running worker: poll and delivery loops, replicas, health, readiness and metrics, logs.
         .target(name: "Worker", dependencies: [
-            "Alerting", "Config", "Postgres", "Rules", "PartnerAPI",
+            "Alerting", "Config", "Outbox", "Postgres", "Recording", "Rules", "PartnerAPI",
             .product(name: "FlyingFox", package: "FlyingFox"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
@@ -86,7 +98,7 @@ let package = Package(
 
         // The command line: parses arguments and calls into the modules.
         .executableTarget(name: "channelwatch", dependencies: [
-            "Curl", "Postgres", "JSON", "YAMLSupport", "Config", "Rules", "Alerting", "Notifiers", "PartnerAPI", "Worker", "Demo", "LocalPostgres", "Bench",
+            "Curl", "Postgres", "JSON", "YAMLSupport", "Config", "Rules", "Alerting", "Outbox", "Recording", "Inspection", "Notifiers", "PartnerAPI", "Worker", "Demo", "LocalPostgres", "Bench",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Yams", package: "Yams"),
@@ -98,13 +110,13 @@ let package = Package(
 
         // The zero-configuration tour: simulator + PostgreSQL + shipped rules + console.
         .target(name: "Demo", dependencies: [
-            "Alerting", "Config", "Notifiers", "PartnerAPI", "Postgres", "Rules", "Worker", "LocalPostgres",
+            "Alerting", "Config", "Notifiers", "Outbox", "PartnerAPI", "Postgres", "Recording", "Rules", "Worker", "LocalPostgres",
             .product(name: "Logging", package: "swift-log"),
         ]),
 
         // `channelwatch bench`: the figures of SPEC §9 against the simulator and a real PostgreSQL.
         .target(name: "Bench", dependencies: [
-            "Alerting", "Config", "Curl", "JSON", "LocalPostgres", "Notifiers", "PartnerAPI", "Postgres", "Rules", "Worker",
+            "Alerting", "Config", "Curl", "JSON", "LocalPostgres", "Notifiers", "Outbox", "PartnerAPI", "Postgres", "Recording", "Rules", "Worker",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
@@ -122,12 +134,12 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .testTarget(name: "WorkerTests", dependencies: [
-            "Worker", "Alerting", "Config", "TestSupport", "Postgres", "Rules", "JSON",
+            "Worker", "Alerting", "Outbox", "Recording", "Config", "TestSupport", "Postgres", "Rules", "JSON",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "YAMLSupport", "JSON"]),
-        .testTarget(name: "AlertingTests", dependencies: ["Alerting", "Notifiers", "Config", "Rules", "TestSupport"]),
+        .testTarget(name: "AlertingTests", dependencies: ["Alerting", "Outbox", "Recording", "Notifiers", "Config", "Rules", "TestSupport"]),
         .testTarget(name: "NotifiersTests", dependencies: ["Notifiers", "Alerting", "Config", "Curl", "TestSupport"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "JSON", "YAMLSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "PartnerAPITests", dependencies: ["PartnerAPI", "Curl", "JSON", "YAMLSupport", "TestSupport"]),

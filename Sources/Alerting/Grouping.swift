@@ -9,21 +9,34 @@ public enum Grouping {
         public var receiver: String
         public var groupKey: String
         public var events: [AlertEvent]
+
+        public init(receiver: String, groupKey: String, events: [AlertEvent]) {
+            self.receiver = receiver
+            self.groupKey = groupKey
+            self.events = events
+        }
     }
 
     /// Routes every event and collects them per (receiver, group key), keeping event order.
     public static func plan(events: [AlertEvent], router: Router) -> [PlannedDelivery] {
+        collect(events.lazy.flatMap { event in
+            router.targets(for: event.labels).map { (receiver: $0.receiver, groupKey: $0.groupKey, event: event) }
+        })
+    }
+
+    /// Collects (receiver, group key, event) triples into one delivery per (receiver, group key),
+    /// in the order each pair first appears, events in the order given.
+    public static func collect<Triples: Sequence>(_ triples: Triples) -> [PlannedDelivery]
+    where Triples.Element == (receiver: String, groupKey: String, event: AlertEvent) {
         var order: [String] = []
         var groups: [String: PlannedDelivery] = [:]
-        for event in events {
-            for target in router.targets(for: event.labels) {
-                let key = target.receiver + "\u{1F}" + target.groupKey
-                if groups[key] == nil {
-                    order.append(key)
-                    groups[key] = PlannedDelivery(receiver: target.receiver, groupKey: target.groupKey, events: [])
-                }
-                groups[key]!.events.append(event)
+        for (receiver, groupKey, event) in triples {
+            let key = receiver + "\u{1F}" + groupKey
+            if groups[key] == nil {
+                order.append(key)
+                groups[key] = PlannedDelivery(receiver: receiver, groupKey: groupKey, events: [])
             }
+            groups[key]!.events.append(event)
         }
         return order.map { groups[$0]! }
     }

@@ -1,4 +1,5 @@
 import Alerting
+import Recording
 import Config
 
 /// Fetches every channel of one partner: the Partner API client in production, a fixed set of

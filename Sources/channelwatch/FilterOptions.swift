@@ -1,4 +1,5 @@
 import Alerting
+import Inspection
 import ArgumentParser
 import Foundation
 import YAMLSupport

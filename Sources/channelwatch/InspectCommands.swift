@@ -1,4 +1,6 @@
 import Alerting
+import Outbox
+import Inspection
 import ArgumentParser
 import Foundation
 import YAMLSupport

@@ -1,4 +1,5 @@
 import Alerting
+import Outbox
 import Config
 import Foundation
 import Postgres

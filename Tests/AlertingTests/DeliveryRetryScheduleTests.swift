@@ -1,4 +1,6 @@
 import Alerting
+import Outbox
+import Recording
 import Foundation
 import Testing
 

@@ -1,4 +1,5 @@
 import Alerting
+import Recording
 import Config
 import Foundation
 import Postgres

@@ -1,4 +1,5 @@
 import Alerting
+import Recording
 import Foundation
 import JSON
 import Postgres

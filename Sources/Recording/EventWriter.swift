@@ -1,3 +1,5 @@
+import Alerting
+import Outbox
 import Foundation
 import JSON
 import Postgres

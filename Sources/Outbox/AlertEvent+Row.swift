@@ -1,14 +1,15 @@
+import Alerting
 import Foundation
 import Postgres
 
 extension AlertEvent {
     /// The columns ``init(row:)`` reads, for `SELECT` lists.
-    static let columns = """
+    public static let columns = """
         id, rule, status, severity, summary, description, partner_id, field, from_value, to_value, observed_at, labels, channel
         """
 
     /// Reads an event from an `events` row.
-    init(row: PostgresRow) throws {
+    public init(row: PostgresRow) throws {
         self.init(
             id: try row.decode(UUID.self, "id"), rule: try row.decode(String.self, "rule"),
             status: try row.decode(String.self, "status"), severity: try row.decode(String.self, "severity"),

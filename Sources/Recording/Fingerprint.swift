@@ -1,3 +1,4 @@
+import Alerting
 import Foundation
 
 /// A stable 64-bit FNV-1a hash of a document's bytes, stored with each snapshot so an

@@ -1,3 +1,4 @@
+import Alerting
 import Foundation
 
 /// Channels of one page as they arrived, new to the pass over the listing that read them.

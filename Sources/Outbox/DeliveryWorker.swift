@@ -1,7 +1,7 @@
+import Alerting
 import Foundation
 import Logging
 import Postgres
-import Rules
 
 /// Delivers what is due: claims deliveries, hands each to its receiver (several at once), and
 /// records the outcome. A delivery that dies raises `delivery_dead`, routed to the other receivers.
@@ -9,18 +9,19 @@ public struct DeliveryWorker: Sendable {
     public let outbox: Outbox
     /// Receivers by name.
     public let receivers: [String: any Receiver]
-    /// Routes `delivery_dead`.
-    public let router: Router
+    /// Records what a dead delivery raises (`delivery_dead`), in the transaction that marks it dead.
+    public let deadLetters: any DeadLetterRecorder
     /// Retries stop this long after a delivery was created.
     public let maxAge: Duration
     public let logger: Logger
     /// Deliveries sent at once.
     public var concurrency = 8
 
-    public init(outbox: Outbox, receivers: [any Receiver], router: Router, maxAge: Duration, logger: Logger) {
+    public init(outbox: Outbox, receivers: [any Receiver], deadLetters: any DeadLetterRecorder, maxAge: Duration,
+                logger: Logger) {
         self.outbox = outbox
         self.receivers = Dictionary(receivers.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        self.router = router
+        self.deadLetters = deadLetters
         self.maxAge = maxAge
         self.logger = logger
     }
@@ -144,7 +145,7 @@ public struct DeliveryWorker: Sendable {
         }
         let recording = Task { [attempts, self] in
             try await outbox.settle(attempts.map { ($0.claim, $0.outcome) }, maxAge: maxAge) { claim, reason, connection in
-                try await raiseDeliveryDead(claim, reason: reason, on: connection)
+                try await deadLetters.recordDead(claim, reason: reason, on: connection)
             }
         }
         let settled = try await recording.value
@@ -179,20 +180,5 @@ public struct DeliveryWorker: Sendable {
         case .lostLease:
             logger.warning("delivery lease lost to another worker; outcome not recorded", metadata: metadata)
         }
-    }
-
-    /// Records a `delivery_dead` event and routes it to every receiver but the one that failed.
-    /// A dead `delivery_dead` notification raises nothing more, so failures cannot loop.
-    private func raiseDeliveryDead(_ claim: Outbox.Claim, reason: String, on connection: PostgresConnection) async throws {
-        // Our own payloads always decode; one that does not cannot be a `delivery_dead` notification.
-        let events = (try? claim.notification)?.events ?? []
-        guard !events.contains(where: { $0.rule == SystemAlerts.deliveryDead }) else { return }
-        let partnerID = events.first?.partnerID ?? ""
-        var writer = EventWriter(partnerID: partnerID, observedAt: Date(), router: router.excluding(receiver: claim.receiver))
-        writer.addSystem(rule: SystemAlerts.deliveryDead, status: .changed, severity: "warning",
-                         summary: "A notification to \(claim.receiver) could not be delivered",
-                         description: "Delivery \(claim.id) (\(claim.groupKey)) gave up: \(reason)",
-                         extraLabels: ["receiver": claim.receiver])
-        _ = try await writer.flush(pollID: nil, on: connection)
     }
 }

@@ -1,3 +1,4 @@
+import Alerting
 import Foundation
 import Postgres
 
@@ -6,7 +7,7 @@ import Postgres
 public enum Reminders {
     /// Remembers, for each fired event that is notified through a route with a repeat interval,
     /// when it was last notified through that receiver.
-    static func remember(_ events: [AlertEvent], router: Router, on connection: PostgresConnection) async throws {
+    public static func remember(_ events: [AlertEvent], router: Router, on connection: PostgresConnection) async throws {
         var eventIDs: [String?] = [], receivers: [String?] = [], groups: [String?] = [], intervals: [String?] = []
         for event in events where event.status == "firing" && !event.channel.id.isEmpty {
             for target in router.targets(for: event.labels) {
@@ -48,20 +49,10 @@ public enum Reminders {
                 "SELECT \(AlertEvent.columns) FROM events WHERE id = ANY($1::uuid[]) ORDER BY observed_at, channel_id",
                 [.textArray(eventIDs)]).map(AlertEvent.init(row:))
             let byID = Dictionary(events.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-            var order: [String] = []
-            var groups: [String: Grouping.PlannedDelivery] = [:]
-            for row in due {
-                let receiver = try row.decode(String.self, "receiver")
-                let groupKey = try row.decode(String.self, "group_key")
-                guard let event = byID[try row.decode(UUID.self, "fired_event_id")] else { continue }
-                let key = receiver + "\u{1F}" + groupKey
-                if groups[key] == nil {
-                    order.append(key)
-                    groups[key] = Grouping.PlannedDelivery(receiver: receiver, groupKey: groupKey, events: [])
-                }
-                groups[key]!.events.append(event)
-            }
-            let planned = order.map { groups[$0]! }
+            let planned = Grouping.collect(try due.compactMap { row -> (receiver: String, groupKey: String, event: AlertEvent)? in
+                guard let event = byID[try row.decode(UUID.self, "fired_event_id")] else { return nil }
+                return (try row.decode(String.self, "receiver"), try row.decode(String.self, "group_key"), event)
+            })
             try await DeliveryWriter.insert(planned, kind: DeliveryKind.reminder.rawValue, on: connection)
             return planned.count
         }

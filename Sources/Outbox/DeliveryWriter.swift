@@ -1,10 +1,11 @@
+import Alerting
 import Foundation
 import Postgres
 
 /// Inserts planned deliveries (and which events each carries) into the outbox.
-enum DeliveryWriter {
+public enum DeliveryWriter {
     /// Creates the deliveries, due now by the database's clock (the one every worker's outbox uses).
-    static func insert(_ planned: [Grouping.PlannedDelivery], kind: String = "notification",
+    public static func insert(_ planned: [Grouping.PlannedDelivery], kind: String = "notification",
                        on connection: PostgresConnection) async throws {
         guard !planned.isEmpty else { return }
         var ids: [String?] = [], receivers: [String?] = [], groups: [String?] = [], payloads: [String?] = []
