@@ -1,6 +1,6 @@
 // swift-tools-version:6.0
 // ChannelWatch: alerting for 360dialog partners' WhatsApp channels.
-// One module per pipeline stage (see DESIGN.md); libcurl and libpq through thin C shims.
+// One module per pipeline stage (ARCHITECTURE.md); libcurl and libpq through thin C shims.
 import PackageDescription
 
 let package = Package(
@@ -114,7 +114,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
-        // `channelwatch bench`: the figures of SPEC §9 against the simulator and a real PostgreSQL.
+        // `channelwatch bench`: throughput, latency and memory figures against the simulator and a real PostgreSQL.
         .target(name: "Bench", dependencies: [
             "Alerting", "Config", "Curl", "JSON", "LocalPostgres", "Notifiers", "Outbox", "PartnerAPI", "Postgres", "Recording", "Rules", "Worker",
             .product(name: "Logging", package: "swift-log"),

@@ -1,4 +1,4 @@
-/// One measured figure of `channelwatch bench`, next to the SPEC §9 target it is judged against.
+/// One measured figure of `channelwatch bench`, next to the target it is judged against.
 public struct BenchFigure: Sendable, Codable, Equatable {
     /// How a figure compares with its target.
     public enum Comparison: String, Sendable, Codable {
@@ -16,7 +16,7 @@ public struct BenchFigure: Sendable, Codable, Equatable {
     public var value: Double
     /// `s`, `ms`, `MB`, `×`, `/s`.
     public var unit: String
-    /// The SPEC §9 target in `unit`, when there is one.
+    /// The target in `unit`, when there is one.
     public var target: Double?
     /// Whether `value` must stay below or reach `target`.
     public var comparison: Comparison

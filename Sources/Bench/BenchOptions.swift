@@ -23,7 +23,7 @@ public struct BenchOptions: Sendable {
     /// Where scenario files, configurations and a private PostgreSQL go; removed afterwards.
     public var workDirectory: URL
 
-    /// Full sizes by default (SPEC §9: 100,000 channels, 20,000 deliveries, 200 latency rounds);
+    /// Full sizes by default (100,000 channels, 20,000 deliveries, 200 latency rounds);
     /// `quick` uses 10,000 channels, 2,000 deliveries and 50 rounds unless sizes are given.
     public init(channels: Int? = nil, deliveries: Int? = nil, latencyRounds: Int? = nil, quick: Bool = false,
                 steps: [BenchStep] = BenchStep.allCases, executable: URL, rulesDirectory: URL,
@@ -44,10 +44,10 @@ public struct BenchOptions: Sendable {
     /// Pages of a poll of `channels` at 100 per page.
     public var pages: Int { (channels + Self.pageSize - 1) / Self.pageSize }
 
-    /// Page size of every poll (SPEC §9).
+    /// Page size of every poll.
     public static let pageSize = 100
-    /// Latency the simulator adds per page (SPEC §9).
+    /// Latency the simulator adds per page.
     public static let pageLatency = Duration.milliseconds(50)
-    /// Pages in flight in the target poll (SPEC §9).
+    /// Pages in flight in the target poll.
     public static let concurrency = 8
 }

@@ -101,7 +101,7 @@ public struct BenchRunner {
                                 label: "shipped rules over \(options.channels) (previous, current) pairs",
                                 value: result.duration.seconds, unit: "s",
                                 note: "\(rules.ruleSet.rules.count) rules, 1 % changed, \(result.facts) facts; "
-                                    + "a first poll's or a rule change's work (no SPEC figure)")]
+                                    + "a first poll's or a rule change's work (no target)")]
         case .latency:
             let pipeline = pipeline(rules: rules, resources: resources, groupBy: ["channel_id"])
             return try await LatencyBenchmark(options: options, pipeline: pipeline, sink: resources.sink!,

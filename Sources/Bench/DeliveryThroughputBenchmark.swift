@@ -3,7 +3,7 @@ import Foundation
 import Logging
 import Postgres
 
-/// Deliveries per second to a local webhook sink, each recorded in PostgreSQL (SPEC §9): a poll
+/// Deliveries per second to a local webhook sink, each recorded in PostgreSQL: a poll
 /// that changes D channels queues D deliveries (one group per channel), then one timed
 /// `deliverDue()` claims, sends and settles them all.
 struct DeliveryThroughputBenchmark {

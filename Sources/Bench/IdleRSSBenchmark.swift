@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import Postgres
 
-/// Idle RSS of `channelwatch run` (SPEC §9: ≤ 40 MB): the real worker as a subprocess, polling
+/// Idle RSS of `channelwatch run` (target ≤ 40 MB): the real worker as a subprocess, polling
 /// the simulator's 10-channel `idle` partner once an hour; measured from /proc/PID/status once its
 /// first poll is recorded and it has settled. The note splits it (/proc/PID/smaps_rollup) into
 /// anonymous memory (what grows with the work) and pages of mapped files (the binary and shared

@@ -4,7 +4,7 @@ import Logging
 import Postgres
 import Worker
 
-/// Poll end → webhook receipt (SPEC §9, no group wait): rounds of one poll each, one channel
+/// Poll end → webhook receipt (no group wait): rounds of one poll each, one channel
 /// changed per poll, delivered by the product's delivery loop (woken by the recorder's NOTIFY
 /// on its LISTEN connection), timed from the moment the poll's result is ready to the moment
 /// the sink has read the request.

@@ -1,7 +1,7 @@
 import Foundation
 import PartnerAPI
 
-/// SPEC §9's poll figure: N channels, 100 per page, 50 ms per page, against the network bound
+/// The poll figure: N channels, 100 per page, 50 ms per page, against the network bound
 /// (pages ÷ concurrency × latency), at concurrency 8 and at concurrency 1 (the naive baseline).
 struct PollBenchmark {
     let simulator: BenchSimulator
@@ -30,7 +30,7 @@ struct PollBenchmark {
             BenchFigure(key: "\(name)_wall_seconds", label: label + ": wall", value: wall, unit: "s", note: note),
             BenchFigure(key: "\(name)_bound_ratio", label: label + ": ÷ network bound", value: wall / bound, unit: "×",
                         target: naive ? nil : 1.25,
-                        note: naive ? "naive baseline, for comparison" : "SPEC: within 1.25 × the bound"),
+                        note: naive ? "naive baseline, for comparison" : "target: within 1.25 × the bound"),
         ]
     }
 

@@ -68,7 +68,7 @@ struct RecordBenchmark {
             BenchFigure(key: "peak_rss_mb", label: "peak RSS of the benchmark process, \(options.channels) channels",
                         value: peak, unit: "MB",
                         note: "ru_maxrss after both polls, recorded in-process (webhook sink included); "
-                            + "SPEC's figure is the worker's own: see run-rss"),
+                            + "the target applies to the worker's own: see run-rss"),
             BenchFigure(key: "steady_poll_to_receipt_ms", label: "steady-state poll end → webhook receipt (1 sample)",
                         value: endToEnd, unit: "ms",
                         note: "record \(options.channels) channels + deliver (group_by rule); compare latency p99"),

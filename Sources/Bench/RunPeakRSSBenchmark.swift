@@ -1,7 +1,7 @@
 import Foundation
 import Postgres
 
-/// Peak RSS of `channelwatch run` while it takes on N channels (SPEC §9: ≤ 150 MB while
+/// Peak RSS of `channelwatch run` while it takes on N channels (target ≤ 150 MB while
 /// tracking 100,000): the real worker as a subprocess, polling the simulator's `bench` partner
 /// (N channels, 50 ms per page, concurrency 8) into an empty database, so its first poll writes
 /// N new snapshots — the largest poll there is. Measured as `VmHWM` once that poll is recorded.

@@ -1,6 +1,6 @@
 import JSON
 
-/// The whole configuration file (SPEC §6), validated and with `${VAR}` and `_file` secrets resolved.
+/// The whole configuration file, validated and with `${VAR}` and `_file` secrets resolved.
 public struct ChannelWatchConfig: Sendable {
     /// The file it was read from.
     public var file: String

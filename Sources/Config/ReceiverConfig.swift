@@ -10,7 +10,7 @@ public struct ReceiverConfig: Sendable {
         self.kind = kind
     }
 
-    /// The receiver types of SPEC §5.
+    /// The receiver types: slack, email, webhook and console.
     public enum Kind: Sendable {
         /// A Slack incoming webhook; the URL itself is the credential.
         case slack(url: Secret)

@@ -61,7 +61,7 @@ public final class Rule: Sendable {
     }
 }
 
-/// The three kinds of rule in SPEC §2.
+/// The three kinds of rule: state (a field in a set of values), threshold (a field crossing an order) and change.
 public enum RuleKind: Sendable {
     /// `alert:` — fires while the condition holds, resolves when it stops.
     case state(Condition)

@@ -9,7 +9,7 @@ final class RuleFileReader {
     let rejectedOrders: Set<String>
     let collector: DiagnosticCollector
 
-    /// Labels ChannelWatch sets itself for routes (SPEC §3); a rule may not redefine them.
+    /// Labels ChannelWatch sets itself for routes; a rule may not redefine them.
     static let systemLabels: Set<String> = ["rule", "severity", "partner_id", "channel_id", "client_id", "waba_id", "business_id"]
     static let kindKeys = ["alert", "change", "disappeared"]
 

@@ -31,7 +31,7 @@ public struct RuleSet: Sendable {
     /// The rule named `name`, if any.
     public func rule(named name: String) -> Rule? { rules.first { $0.name == name } }
 
-    /// Names reserved for ChannelWatch's own system alerts (SPEC §4); rule files may not use them.
+    /// Names reserved for ChannelWatch's own system alerts; rule files may not use them.
     public static let reservedNames: Set<String> = ["poll_failing", "api_auth_failed", "delivery_dead"]
 
     /// A one-line summary for `check`: files, then rules by kind.

@@ -3,7 +3,7 @@ import JSON
 import Yams
 import YAMLSupport
 
-/// A parsed rule unit-test file (SPEC §2): the rule files it loads and its tests.
+/// A parsed rule unit-test file: the rule files it loads and its tests.
 struct RuleTestFile {
     struct Poll {
         var complete: Bool

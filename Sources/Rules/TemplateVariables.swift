@@ -2,7 +2,7 @@ import Foundation
 import JSON
 import Mustache
 
-/// The variables a rule's templates see (SPEC §2): `channel`, `previous`, `field`, `from`, `to`,
+/// The variables a rule's templates see: `channel`, `previous`, `field`, `from`, `to`,
 /// `rule`, `severity`, `labels`, `partner_id`, `observed_at`, plus `status` and `resolved`.
 ///
 /// Values are handed to Mustache as small wrapper types that conform to its protocols

@@ -3,11 +3,11 @@ import Bench
 import Foundation
 import Logging
 
-/// `channelwatch bench`: measures the figures of SPEC §9 against the simulator and a real PostgreSQL.
+/// `channelwatch bench`: measures throughput, latency and memory against the simulator and a real PostgreSQL.
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure the performance figures of SPEC §9 (use a release build: swift build -c release).",
+        abstract: "Measure poll, recording, delivery, latency and memory figures against their targets (use a release build: swift build -c release).",
         discussion: """
             Starts the simulator (a `channelwatch simulate` subprocess), uses a fresh database on the PostgreSQL \
             server of DATABASE_URL/PG* when reachable (else a private server under a temporary directory) and a \

@@ -4,7 +4,7 @@ import ArgumentParser
 import Foundation
 import YAMLSupport
 
-/// The filters of SPEC §7 shared by `alerts`, `events` and `deliveries`.
+/// The filters shared by `alerts`, `events` and `deliveries`.
 struct FilterOptions: ParsableArguments {
     @Option(help: "Only this partner id.") var partner: String?
     @Option(help: "Only this channel id.") var channel: String?

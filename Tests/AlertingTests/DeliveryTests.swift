@@ -7,7 +7,7 @@ import Postgres
 import TestSupport
 import Testing
 
-/// The outbox (SPEC §5, §8.2–8.4) over real PostgreSQL.
+/// The outbox over real PostgreSQL.
 @Suite struct DeliveryTests {
     typealias H = AlertingHarness
 

@@ -5,7 +5,7 @@ import Foundation
 import Postgres
 import Testing
 
-/// The alert state machine over real PostgreSQL (SPEC §3, §8.1–8.2).
+/// The alert state machine over real PostgreSQL.
 @Suite struct PollRecorderTests {
     typealias H = AlertingHarness
 

@@ -2,10 +2,10 @@ import Foundation
 import Testing
 import TestSupport
 
-/// `channelwatch bench` end to end at tiny sizes: every figure of SPEC §9 is reported, with its
-/// target where SPEC §9 sets one. Behaviour only: timings are the benchmark's business, not the tests'.
+/// `channelwatch bench` end to end at tiny sizes: every figure is reported, with its
+/// target where there is one. Behaviour only: timings are the benchmark's business, not the tests'.
 @Suite struct BenchCommandTests {
-    /// Every figure the full benchmark reports, and whether it carries a SPEC §9 target.
+    /// Every figure the full benchmark reports, and whether it carries a target.
     static let expectedFigures: [String: Bool] = [
         "poll_wall_seconds": false, "poll_bound_ratio": true,
         "poll_naive_wall_seconds": false, "poll_naive_bound_ratio": false,

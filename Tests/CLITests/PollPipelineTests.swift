@@ -4,7 +4,7 @@ import Testing
 import TestSupport
 
 /// `channelwatch poll`, `deliver`, `events`, `alerts` and `deliveries` as real processes against
-/// the simulator, a real PostgreSQL and a webhook sink (SPEC §8).
+/// the simulator, a real PostgreSQL and a webhook sink.
 @Suite struct PollPipelineTests {
     @Test func pollRecordsThenDeliversSignedWebhooksAndKeepsSecretsOut() async throws {
         let world = try await PipelineWorld.make()

@@ -3,7 +3,7 @@ import Testing
 import TestSupport
 
 /// Every shipped rule, end to end through the demo's timeline, reaches Slack, a webhook and email
-/// (local sinks) with the right content; and `notify-test` (SPEC §5, §7).
+/// (local sinks) with the right content; and `notify-test`.
 @Suite struct ReceiversEndToEndTests {
     static let shippedRules: Set<String> = [
         "quality_low", "quality_degraded", "availability_error", "channel_status_error", "messaging_limit_up",

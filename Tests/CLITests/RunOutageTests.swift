@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 
-/// PostgreSQL stopped for 20 s under a running `channelwatch run` (SPEC §8.2, issue F): the
+/// PostgreSQL stopped for 20 s under a running `channelwatch run`: the
 /// worker stays up and says so, `/readyz` answers 503, and once the database is back what
 /// changed meanwhile is delivered exactly once.
 @Suite struct RunOutageTests {

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 
-/// SIGHUP to `channelwatch run` (SPEC §7): a broken rule file is refused with file:line:col,
+/// SIGHUP to `channelwatch run`: a broken rule file is refused with file:line:col,
 /// the old rules stay in force and `/readyz` stays 200; a valid change is picked up by the
 /// next SIGHUP.
 @Suite struct RunReloadTests {

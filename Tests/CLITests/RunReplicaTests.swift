@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 
-/// Two `channelwatch run` processes on one database (SPEC §8.4): the demo timeline is polled
+/// Two `channelwatch run` processes on one database: the demo timeline is polled
 /// once per interval between them and every event is delivered exactly once, also across a
 /// loss of every database session.
 @Suite struct RunReplicaTests {

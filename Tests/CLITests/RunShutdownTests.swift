@@ -3,7 +3,7 @@ import PartnerAPI
 import Testing
 import TestSupport
 
-/// SIGTERM to `channelwatch run` in the middle of a poll and of a delivery (SPEC §7, §8.2):
+/// SIGTERM to `channelwatch run` in the middle of a poll and of a delivery:
 /// exit 0 within 10 s each time, and after a restart nothing is lost or sent twice, except
 /// the one delivery whose outcome was never recorded, resent once with the same id.
 @Suite struct RunShutdownTests {

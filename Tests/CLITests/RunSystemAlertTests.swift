@@ -3,7 +3,7 @@ import PartnerAPI
 import Testing
 import TestSupport
 
-/// The system alerts of SPEC §4 from real processes: `poll_failing` after `failing_after`
+/// The system alerts from real processes: `poll_failing` after `failing_after`
 /// failed polls of a running worker, resolved by the next complete one; `api_auth_failed`
 /// when the simulator rejects the API key.
 @Suite struct RunSystemAlertTests {

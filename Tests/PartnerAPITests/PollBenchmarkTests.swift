@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import PartnerAPI
 
-/// SPEC §9's poll target, run on demand (it needs a release build to be meaningful):
+/// The poll target (within 1.25 × the network bound), run on demand (it needs a release build to be meaningful):
 /// `PARTNERAPI_BENCH=1 swift test -c release -Xswiftc -enable-testing --filter PollBenchmarkTests`
 @Suite("Poll benchmark", .serialized, .enabled(if: ProcessInfo.processInfo.environment["PARTNERAPI_BENCH"] != nil))
 struct PollBenchmarkTests {

@@ -2,7 +2,7 @@ import Foundation
 import Rules
 import Testing
 
-/// The shipped `Rules/` load cleanly, cover every rule SPEC §2 asks for, and pass every
+/// The shipped `Rules/` load cleanly, cover every rule the README lists, and pass every
 /// rule unit-test file in `Tests/rules/`.
 struct ShippedRulesTests {
     static let rulesDirectory = Fixture.repositoryRoot + "/Rules"

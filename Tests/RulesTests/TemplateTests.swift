@@ -3,7 +3,7 @@ import JSON
 import Rules
 import Testing
 
-/// Summary and description templates: every SPEC variable renders, nothing is HTML-escaped.
+/// Summary and description templates: every documented variable renders, nothing is HTML-escaped.
 struct TemplateTests {
     @Test func everyVariableRenders() throws {
         let rules = try Fixture.rules("""
