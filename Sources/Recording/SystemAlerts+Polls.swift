@@ -10,33 +10,26 @@ extension SystemAlerts {
     static func fireAfterFailedPoll(_ poll: ObservedPoll, consecutiveFailures: Int, failingAfter: Int,
                                     writer: inout EventWriter, on connection: PostgresConnection) async throws {
         guard let failure = poll.failure else { return }
-        if failure.isAuthFailure, try await !isOpen(apiAuthFailed, partnerID: poll.partnerID, on: connection) {
-            writer.addSystem(
-                rule: apiAuthFailed, status: .firing, severity: "critical",
-                summary: "Partner API rejected the API key of partner \(poll.partnerID)",
-                description: "HTTP \(failure.httpStatus ?? 0): \(failure.message). Check the partner's api_key.")
-        }
-        if consecutiveFailures >= failingAfter, try await !isOpen(pollFailing, partnerID: poll.partnerID, on: connection) {
-            writer.addSystem(
-                rule: pollFailing, status: .firing, severity: "critical",
-                summary: "Polling partner \(poll.partnerID) has failed \(consecutiveFailures) times in a row",
-                description: "Last error: \(failure.message). Channel alerts are frozen until a poll completes.")
-        }
+        let end = PollEnd.failed(message: failure.message, httpStatus: failure.httpStatus,
+                                 consecutiveFailures: consecutiveFailures)
+        try await apply(end, partnerID: poll.partnerID, failingAfter: failingAfter, writer: &writer, on: connection)
     }
 
     /// After a complete poll: resolves `poll_failing` and `api_auth_failed` if they are open.
     static func resolveAfterCompletePoll(partnerID: String, writer: inout EventWriter,
                                          on connection: PostgresConnection) async throws {
-        for rule in [pollFailing, apiAuthFailed] where try await isOpen(rule, partnerID: partnerID, on: connection) {
-            writer.addSystem(rule: rule, status: .resolved, severity: "critical",
-                             summary: "Polling partner \(partnerID) works again",
-                             description: "A complete poll succeeded.")
-        }
+        try await apply(.complete, partnerID: partnerID, failingAfter: .max, writer: &writer, on: connection)
     }
 
-    static func isOpen(_ rule: String, partnerID: String, on connection: PostgresConnection) async throws -> Bool {
-        try await !connection.query(
-            "SELECT 1 FROM alerts WHERE partner_id = $1 AND channel_id = '' AND rule = $2 AND status = 'firing'",
-            [.text(partnerID), .text(rule)]).isEmpty
+    /// Loads the partner's firing system alerts with one query, decides, and adds the events.
+    private static func apply(_ end: PollEnd, partnerID: String, failingAfter: Int, writer: inout EventWriter,
+                              on connection: PostgresConnection) async throws {
+        let firing = Set(try await connection.query(
+            "SELECT rule FROM alerts WHERE partner_id = $1 AND channel_id = '' AND status = 'firing'",
+            [.text(partnerID)]).map { try $0.decode(String.self, "rule") })
+        for change in decide(after: end, partnerID: partnerID, failingAfter: failingAfter, firing: firing) {
+            writer.addSystem(rule: change.rule, status: change.status, severity: change.severity.rawValue,
+                             summary: change.summary, description: change.description)
+        }
     }
 }
