@@ -1,6 +1,6 @@
 import Foundation
 
-/// One recorded event as receivers see it: the webhook payload v1 `events[]` item (SPEC §5).
+/// One recorded event as receivers see it: the webhook payload v1 `events[]` item.
 ///
 /// Stored in the `events` table and copied into each delivery's payload, so a delivery can be
 /// rendered and sent without reading anything else (and without any secret).
@@ -59,7 +59,7 @@ public struct AlertEvent: Codable, Hashable, Sendable {
     }
 }
 
-/// The channel fields every message shows (SPEC §5 `channel` object).
+/// The channel fields every message shows (payload v1's `channel` object).
 public struct ChannelSummary: Codable, Hashable, Sendable {
     public var id: String
     public var phoneNumber: String?

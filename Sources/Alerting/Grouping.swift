@@ -1,6 +1,6 @@
 import Foundation
 
-/// Groups the events of one poll into deliveries: one per (receiver, group key), SPEC §3.
+/// Groups the events of one poll into deliveries: one per (receiver, group key).
 ///
 /// Pure: events and a router in, planned deliveries out, in a deterministic order.
 public enum Grouping {

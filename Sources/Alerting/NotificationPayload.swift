@@ -1,7 +1,7 @@
 import Foundation
 
 /// What one delivery carries: the events of one group for one receiver — webhook payload v1
-/// (SPEC §5). Stored as the delivery's payload; Slack and email render the same value.
+/// (docs/webhook-payload.md). Stored as the delivery's payload; Slack and email render the same value.
 public struct NotificationPayload: Codable, Hashable, Sendable {
     /// Payload version, `"1"`.
     public var version: String = "1"

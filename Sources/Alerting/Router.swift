@@ -1,7 +1,7 @@
 import Config
 import Foundation
 
-/// Decides which receivers get an event and how events are grouped (SPEC §3, §6).
+/// Decides which receivers get an event and how events are grouped.
 ///
 /// Routes are tried in order; the first one whose matchers all hold wins, unless it says
 /// `continue: true`, in which case later routes are tried too. Pure: labels in, targets out.

@@ -9,7 +9,7 @@ public struct Inspection: Sendable {
 
     public init(database: PostgresClient) { self.database = database }
 
-    /// Filters shared by the listing commands (SPEC §7); `nil` means "any".
+    /// Filters shared by the listing commands; `nil` means "any".
     public struct Filter: Sendable {
         public var partner: String?
         public var channel: String?

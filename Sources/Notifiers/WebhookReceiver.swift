@@ -3,7 +3,7 @@ import Config
 import Curl
 import Foundation
 
-/// A generic webhook: POSTs payload v1 (SPEC §5) as JSON, signed when a secret is configured.
+/// A generic webhook: POSTs payload v1 (docs/webhook-payload.md) as JSON, signed when a secret is configured.
 ///
 /// Headers: `Content-Type: application/json`, `X-ChannelWatch-Delivery: <delivery_id>` (the
 /// same on every retry, so the receiving side can drop repeats), `X-ChannelWatch-Kind`

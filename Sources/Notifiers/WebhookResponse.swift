@@ -1,6 +1,6 @@
 import Alerting
 
-/// A webhook endpoint's answer, and what it means for the delivery (SPEC §5).
+/// A webhook endpoint's answer, and what it means for the delivery.
 public struct WebhookResponse: Sendable, Equatable {
     /// The HTTP status.
     public var status: Int

@@ -2,7 +2,7 @@ import Config
 import Crypto
 import Foundation
 
-/// The `X-ChannelWatch-Signature` header of SPEC §5:
+/// The `X-ChannelWatch-Signature` header:
 /// `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`.
 ///
 /// The timestamp is signed with the body so a receiver can reject replays older than it cares

@@ -1,6 +1,6 @@
 import Alerting
 /// When to try a failed delivery again: exponential backoff with jitter, first retry after
-/// about 5 s, doubling up to a 10-minute cap (SPEC §5). Pure; the random source is injected.
+/// about 5 s, doubling up to a 10-minute cap. Pure; the random source is injected.
 public struct DeliveryRetrySchedule: Sendable {
     public var first: Duration = .seconds(5)
     public var cap: Duration = .seconds(600)

@@ -3,7 +3,7 @@ import Foundation
 import Postgres
 import YAMLSupport
 
-/// The deliveries table as a work queue (SPEC §8.3–8.4): due deliveries are claimed with
+/// The deliveries table as a work queue: due deliveries are claimed with
 /// `FOR UPDATE SKIP LOCKED` and a lease, so two workers never hold the same one, and one that
 /// a crashed worker had claimed is claimed again when its lease runs out.
 public struct Outbox: Sendable {

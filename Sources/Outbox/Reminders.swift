@@ -2,7 +2,7 @@ import Alerting
 import Foundation
 import Postgres
 
-/// `repeat_interval` (SPEC §3): a still-firing alert is notified again through each route that
+/// `repeat_interval`: a still-firing alert is notified again through each route that
 /// asks for it, once per interval, grouped like the original notification.
 public enum Reminders {
     /// Remembers, for each fired event that is notified through a route with a repeat interval,

@@ -11,7 +11,7 @@ import Rules
 /// towards `for_polls`, or when the rules changed; unchanged channels cost a hash and nothing
 /// more. It covers one pass over the listing: when the listing is read again, the recorder
 /// rolls the first pass's writes back and starts a fresh recording, so only the last pass —
-/// consistent on its own — is recorded (SPEC §8.1).
+/// consistent on its own — is recorded.
 struct ChannelRecording {
     /// What is stored of a channel before this poll, without its document.
     struct StoredChannel {

@@ -5,13 +5,13 @@ import JSON
 import Postgres
 import Rules
 
-/// Records one poll in ONE transaction (SPEC §8.2): changed snapshots, events, alert changes
+/// Records one poll in ONE transaction: changed snapshots, events, alert changes
 /// and the deliveries they cause commit together, or nothing does.
 ///
 /// A complete poll evaluates only channels that are new, changed, returning, gone, or still
 /// counting towards `for_polls` (or every channel when the rules changed); unchanged channels
 /// cost no write. An incomplete poll changes no channel's alerts: it records the poll and
-/// counts towards `poll_failing` / `api_auth_failed` only (SPEC §8.1).
+/// counts towards `poll_failing` / `api_auth_failed` only.
 public struct PollRecorder: Sendable {
     /// Where the state lives.
     public let database: PostgresClient
@@ -51,7 +51,7 @@ public struct PollRecorder: Sendable {
     }
 
     /// Records a poll while it runs: the transaction opens at once and each page's channels are
-    /// evaluated and written as they arrive (SPEC §9: memory stays flat, recording overlaps the
+    /// evaluated and written as they arrive (memory stays flat, recording overlaps the
     /// fetch). Nothing is visible to others before the commit; an incomplete poll rolls its
     /// channel writes back and records only the failure.
     ///
@@ -134,7 +134,7 @@ public struct PollRecorder: Sendable {
             outcome = Outcome(pollID: pollID, complete: true, changedChannels: changed, events: [], deliveries: 0, firstPoll: isFirst)
             try await partner.recordComplete(at: poll.finishedAt, rulesFingerprint: rulesFingerprint, on: connection)
         } else {
-            // An incomplete poll changes no channel (SPEC §8.1): drop what its pages caused.
+            // An incomplete poll changes no channel: drop what its pages caused.
             try await connection.execute("ROLLBACK TO SAVEPOINT channels")
             writer.discardEvents()
             writer.notify = true

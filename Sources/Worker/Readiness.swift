@@ -1,6 +1,6 @@
 import Foundation
 
-/// Decides `/readyz` from plain facts (SPEC §7): the database answered, and every partner was
+/// Decides `/readyz` from plain facts: the database answered, and every partner was
 /// polled within 2 × interval — a partner never polled yet is given 2 × interval from the
 /// worker's start. Pure, so every case is a table row.
 public struct ReadinessPolicy: Sendable, Equatable {
