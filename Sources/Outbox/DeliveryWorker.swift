@@ -40,90 +40,63 @@ public struct DeliveryWorker: Sendable {
     /// cancelled). `keepClaiming` is asked before each batch is claimed: a worker shutting down
     /// answers false, so it finishes the sends it holds but claims nothing new.
     ///
-    /// Up to ``concurrency`` sends run at once. Outcomes are recorded as they arrive, in groups:
-    /// whatever finished while the previous group was being recorded is recorded next, with one
-    /// statement for all its delivered ones: a slow receiver's outcomes are recorded at once, a
-    /// fast one's take few statements. The next batch is claimed as soon as the last send of the
-    /// current one has started, skipping the deliveries this pass still holds.
+    /// ``DeliveryPass`` decides what happens when (up to ``concurrency`` sends at once, outcomes
+    /// recorded in groups, the next batch claimed as soon as the last send of the current one has
+    /// started); this function performs its actions. When the task is cancelled (the shutdown
+    /// grace is over) no send starts, and claims not sent or cut short are handed back.
     public func deliverDue(batchSize: Int = 64, keepClaiming: @Sendable () -> Bool = { true }) async throws -> Summary {
         var summary = Summary()
         summary.reminders = try await Reminders.queueDue(database: outbox.database)
-        try await withThrowingTaskGroup(of: Step.self) { group in
-            var claimed: [Outbox.Claim] = []
-            var nextToSend = 0
-            var sending = 0
-            var claiming = false
-            var settling = false
-            var exhausted = false
-            // Whether deliveries were queued (delivery_dead) after the claim in flight had started.
-            var queuedSinceClaim = false
-            var unsettled: [Attempt] = []
-            // Claimed in this pass and not yet recorded. A claim made while sends are in flight
-            // skips these: their leases may have run out (a lease shorter than a batch), and this
-            // worker must not send them again.
-            var held: Set<UUID> = []
-            var recording: [UUID] = []
+        var pass = Pass(batchSize: batchSize, concurrency: concurrency)
+        let tally = try await withThrowingTaskGroup(of: Step.self) { group -> Pass.Tally in
+            var actions: [Pass.Action] = []
+            var step: Step?
             while true {
-                let cancelled = Task.isCancelled
-                if !claiming && nextToSend == claimed.count && !exhausted && !cancelled && keepClaiming() {
-                    claiming = true
-                    queuedSinceClaim = false
-                    let excluding = Array(held)
-                    group.addTask { [outbox] in .claimed(try await outbox.claim(limit: batchSize, excluding: excluding)) }
-                }
-                while !cancelled && sending < concurrency && nextToSend < claimed.count {
-                    let claim = claimed[nextToSend]
-                    nextToSend += 1
-                    sending += 1
-                    group.addTask { .sent(claim, await send(claim)) }
-                }
-                if !settling && !unsettled.isEmpty {
-                    settling = true
-                    let attempts = unsettled
-                    unsettled.removeAll(keepingCapacity: true)
-                    recording = attempts.map(\.claim.id)
-                    group.addTask { .settled(try await settle(attempts)) }
-                }
-                guard let step = try await group.next() else { break }
+                // Shutdown is looked at before what happened is fed in, so a send the shutdown cut
+                // short is handed back rather than recorded as a failed attempt.
+                if !keepClaiming() { actions += pass.stopRequested() }
+                if Task.isCancelled { actions += pass.leaseExpiring() }
                 switch step {
-                case .claimed(let claims):
-                    claiming = false
-                    exhausted = claims.isEmpty && !queuedSinceClaim
-                    claimed.removeFirst(nextToSend)
-                    nextToSend = 0
-                    claimed.append(contentsOf: claims)
-                    held.formUnion(claims.map(\.id))
-                case .sent(let claim, let outcome):
-                    sending -= 1
-                    unsettled.append(Attempt(claim: claim, outcome: outcome))
-                case .settled(let counts):
-                    settling = false
-                    held.subtract(recording)
-                    summary.delivered += counts.delivered
-                    summary.retrying += counts.retrying
-                    summary.dead += counts.dead
-                    // delivery_dead notifications were queued: look for them too.
-                    if counts.dead > 0 {
-                        exhausted = false
-                        queuedSinceClaim = true
+                case nil: actions += pass.start()
+                case .claimed(let claims): actions += pass.claimed(claims)
+                case .sent(let claim, let outcome): actions += pass.sent(claim, outcome)
+                case .settled(let counts): actions += pass.settled(counts)
+                case .handedBack: break
+                }
+                for action in actions {
+                    switch action {
+                    case .claim(let limit, let excluding):
+                        group.addTask { [outbox] in .claimed(try await outbox.claim(limit: limit, excluding: Array(excluding))) }
+                    case .send(let claim):
+                        group.addTask { .sent(claim, await send(claim)) }
+                    case .settle(let attempts):
+                        group.addTask { .settled(try await settle(attempts)) }
+                    case .handBack(let ids):
+                        group.addTask { await handBack(ids); return .handedBack }
+                    case .finish(let tally):
+                        return tally
                     }
                 }
+                actions.removeAll(keepingCapacity: true)
+                guard let finished = try await group.next() else { return Pass.Tally() }
+                step = finished
             }
         }
+        summary.delivered = tally.delivered
+        summary.retrying = tally.retrying
+        summary.dead = tally.dead
         return summary
     }
 
-    /// One send's outcome, not yet recorded.
-    private struct Attempt: Sendable {
-        var claim: Outbox.Claim
-        var outcome: DeliveryOutcome
-    }
+    /// The rules this worker's passes follow.
+    typealias Pass = DeliveryPass<Outbox.Claim>
 
     /// What a child task of ``deliverDue(batchSize:keepClaiming:)`` finished.
     private enum Step: Sendable {
         case claimed([Outbox.Claim])
         case sent(Outbox.Claim, DeliveryOutcome)
-        case settled(Summary)
+        case settled(Pass.Tally)
+        case handedBack
     }
 
     private func send(_ claim: Outbox.Claim) async -> DeliveryOutcome {
@@ -134,22 +107,16 @@ public struct DeliveryWorker: Sendable {
     }
 
     /// Records a group of outcomes, logs each and raises `delivery_dead` for the dead ones (in
-    /// the transaction that marks each dead). Sends that finished are recorded even when the
-    /// pass is being cancelled (shutdown): a delivery sent and not recorded would be sent again.
-    /// A send the shutdown itself cut short is not a failed attempt: it stays claimed, and the
-    /// worker hands it back, to be sent at once by the next one.
-    private func settle(_ attempts: [Attempt]) async throws -> Summary {
-        var attempts = attempts
-        if Task.isCancelled {
-            attempts.removeAll { if case .retry = $0.outcome { true } else { false } }
-        }
+    /// the transaction that marks each dead). Recorded even when the pass is being cancelled
+    /// (shutdown): a delivery sent and not recorded would be sent again.
+    private func settle(_ attempts: [Pass.Attempt]) async throws -> Pass.Tally {
         let recording = Task { [attempts, self] in
-            try await outbox.settle(attempts.map { ($0.claim, $0.outcome) }, maxAge: maxAge) { claim, reason, connection in
+            try await outbox.settle(attempts.map { ($0.delivery, $0.outcome) }, maxAge: maxAge) { claim, reason, connection in
                 try await deadLetters.recordDead(claim, reason: reason, on: connection)
             }
         }
         let settled = try await recording.value
-        var counts = Summary()
+        var counts = Pass.Tally()
         for (attempt, settled) in zip(attempts, settled) {
             log(attempt, settled)
             switch settled {
@@ -162,8 +129,20 @@ public struct DeliveryWorker: Sendable {
         return counts
     }
 
-    private func log(_ attempt: Attempt, _ settled: Outbox.Settled) {
-        let claim = attempt.claim
+    /// Releases claims the shutdown cut short, so the next worker sends them at once. Not being
+    /// able to is no reason to stop recording the rest: their leases run out instead.
+    private func handBack(_ ids: [UUID]) async {
+        let releasing = Task { [outbox] in try await outbox.handBack(ids) }
+        do {
+            let released = try await releasing.value
+            logger.info("handed back \(released) delivery claim(s) cut short by shutdown; they are sent again at once")
+        } catch {
+            logger.warning("could not hand back \(ids.count) delivery claim(s) cut short by shutdown (\(error)); they are sent again once their lease runs out")
+        }
+    }
+
+    private func log(_ attempt: Pass.Attempt, _ settled: Outbox.Settled) {
+        let claim = attempt.delivery
         var metadata: Logger.Metadata = [
             "delivery": "\(claim.id)", "receiver": "\(claim.receiver)", "group": "\(claim.groupKey)",
             "events": "\(claim.eventCount)", "attempt": "\(claim.attempts)",

@@ -185,3 +185,19 @@ extension Duration {
         Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }
+
+extension Outbox.Claim: Identifiable {}
+
+extension Outbox {
+    /// Releases claims this worker holds without recording an attempt's outcome (a shutdown cut
+    /// them short), so any worker sends them again at once. Returns how many were released; a
+    /// claim whose lease passed to another worker is left alone.
+    @discardableResult
+    public func handBack(_ ids: [UUID]) async throws -> Int {
+        guard !ids.isEmpty else { return 0 }
+        return try await database.execute("""
+            UPDATE deliveries SET leased_until = NULL
+            WHERE id = ANY($1::uuid[]) AND lease_owner = $2 AND status = 'pending' AND leased_until IS NOT NULL
+            """, [.textArray(ids.map(\.uuidString)), .text(owner)])
+    }
+}
