@@ -57,7 +57,7 @@ let package = Package(
 
         // The outbox: deliveries queued, claimed with a lease, sent, settled, retried, reminded, given up.
         .target(name: "Outbox", dependencies: [
-            "Alerting", "Postgres", "YAMLSupport",
+            "Alerting", "Postgres", "Rules", "YAMLSupport",
             .product(name: "Logging", package: "swift-log"),
         ]),
 
@@ -69,11 +69,11 @@ let package = Package(
         ]),
 
         // Read-only queries over the stored state: alerts, events, deliveries (and pruning old rows).
-        .target(name: "Inspection", dependencies: ["Alerting", "Outbox", "Postgres"]),
+        .target(name: "Inspection", dependencies: ["Alerting", "Outbox", "Postgres", "Rules"]),
 
         // Receivers: render, send, classify the outcome. One file per receiver type.
         .target(name: "Notifiers", dependencies: [
-            "Alerting", "Curl", "Config",
+            "Alerting", "Curl", "Config", "Rules",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
 
@@ -140,7 +140,7 @@ let package = Package(
         ]),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "YAMLSupport", "JSON"]),
         .testTarget(name: "AlertingTests", dependencies: ["Alerting", "Outbox", "Recording", "Notifiers", "Config", "Rules", "TestSupport"]),
-        .testTarget(name: "NotifiersTests", dependencies: ["Notifiers", "Alerting", "Config", "Curl", "TestSupport"]),
+        .testTarget(name: "NotifiersTests", dependencies: ["Notifiers", "Alerting", "Config", "Curl", "Rules", "TestSupport"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "JSON", "YAMLSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "PartnerAPITests", dependencies: ["PartnerAPI", "Curl", "JSON", "YAMLSupport", "TestSupport"]),
     ],

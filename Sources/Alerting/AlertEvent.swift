@@ -1,4 +1,5 @@
 import Foundation
+import Rules
 
 /// One recorded event as receivers see it: the webhook payload v1 `events[]` item.
 ///
@@ -9,10 +10,10 @@ public struct AlertEvent: Codable, Hashable, Sendable {
     public var id: UUID
     /// The rule (or system alert) that produced it.
     public var rule: String
-    /// `firing`, `resolved` or `changed`.
-    public var status: String
-    /// `critical`, `warning` or `info`.
-    public var severity: String
+    /// Firing, resolved or changed (encoded as `firing`, `resolved`, `changed`).
+    public var status: FactStatus
+    /// Critical, warning or info (encoded as `critical`, `warning`, `info`).
+    public var severity: Severity
     /// Rendered summary template.
     public var summary: String
     /// Rendered description template.
@@ -40,7 +41,7 @@ public struct AlertEvent: Codable, Hashable, Sendable {
         case labels, channel
     }
 
-    public init(id: UUID, rule: String, status: String, severity: String, summary: String, description: String,
+    public init(id: UUID, rule: String, status: FactStatus, severity: Severity, summary: String, description: String,
                 partnerID: String, field: String?, from: String?, to: String?, observedAt: Date,
                 labels: [String: String], channel: ChannelSummary) {
         self.id = id

@@ -131,14 +131,14 @@ public struct DemoTour {
 
     private func finish(_ summary: Summary, events: [AlertEvent], rules: RuleSet) -> Summary {
         var summary = summary
-        summary.firing = events.filter { $0.status == "firing" }.count
-        summary.resolved = events.filter { $0.status == "resolved" }.count
-        summary.changed = events.filter { $0.status == "changed" }.count
+        summary.firing = events.filter { $0.status == .firing }.count
+        summary.resolved = events.filter { $0.status == .resolved }.count
+        summary.changed = events.filter { $0.status == .changed }.count
         let names = rules.rules.map(\.name)
         let seen = Set(events.map(\.rule))
         summary.rulesSeen = names.filter(seen.contains)
         summary.rulesNotSeen = names.filter { !seen.contains($0) }
-        let resolvedRules = Set(events.filter { $0.status == "resolved" }.map(\.rule))
+        let resolvedRules = Set(events.filter { $0.status == .resolved }.map(\.rule))
         summary.rulesResolved = names.filter(resolvedRules.contains)
         say("")
         say("── Summary")

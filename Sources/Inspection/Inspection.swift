@@ -2,6 +2,7 @@ import Alerting
 import Outbox
 import Foundation
 import Postgres
+import Rules
 
 /// Read-only views of the stored state for `alerts`, `events` and `deliveries`, and `prune`.
 public struct Inspection: Sendable {
@@ -37,8 +38,9 @@ public struct Inspection: Sendable {
         public var partnerID: String
         public var channelID: String
         public var rule: String
-        public var severity: String
-        public var status: String
+        public var severity: Severity
+        /// Firing or resolved.
+        public var status: FactStatus
         public var startedAt: Date
         public var resolvedAt: Date?
         public var summary: String
@@ -65,7 +67,7 @@ public struct Inspection: Sendable {
         return try rows.map { row in
             AlertRow(id: try row.decode(UUID.self, "id"), partnerID: try row.decode(String.self, "partner_id"),
                      channelID: try row.decode(String.self, "channel_id"), rule: try row.decode(String.self, "rule"),
-                     severity: try row.decode(String.self, "severity"), status: try row.decode(String.self, "status"),
+                     severity: try row.decode(Severity.self, "severity"), status: try row.decode(FactStatus.self, "status"),
                      startedAt: try row.decode(Date.self, "started_at"), resolvedAt: try row.decode(Date?.self, "resolved_at"),
                      summary: try row.decode(String.self, "summary"), phoneNumber: try row.decode(String?.self, "phone_number"))
         }
@@ -87,8 +89,8 @@ public struct Inspection: Sendable {
         public var id: UUID
         public var receiver: String
         public var groupKey: String
-        public var kind: String
-        public var status: String
+        public var kind: DeliveryKind
+        public var status: DeliveryStatus
         public var attempts: Int
         public var events: Int
         public var createdAt: Date
@@ -119,8 +121,8 @@ public struct Inspection: Sendable {
             """, filter.parameters + [PostgresValue(filter.receiver)])
         return try rows.map { row in
             DeliveryRow(id: try row.decode(UUID.self, "id"), receiver: try row.decode(String.self, "receiver"),
-                        groupKey: try row.decode(String.self, "group_key"), kind: try row.decode(String.self, "kind"),
-                        status: try row.decode(String.self, "status"), attempts: try row.decode(Int.self, "attempts"),
+                        groupKey: try row.decode(String.self, "group_key"), kind: try row.decode(DeliveryKind.self, "kind"),
+                        status: try row.decode(DeliveryStatus.self, "status"), attempts: try row.decode(Int.self, "attempts"),
                         events: try row.decode(Int.self, "events"), createdAt: try row.decode(Date.self, "created_at"),
                         nextAttemptAt: try row.decode(Date.self, "next_attempt_at"),
                         deliveredAt: try row.decode(Date?.self, "delivered_at"),

@@ -26,7 +26,7 @@ public struct ConsoleReceiver: Receiver {
 
     /// `[CRITICAL] firing quality_low +49 30 1234 (Acme Berlin) High → Low: Quality rating is Low`.
     public static func line(for event: AlertEvent, kind: DeliveryKind) -> String {
-        var parts = ["[\(event.severity.uppercased())]", kind == .reminder ? "reminder" : event.status, event.rule]
+        var parts = ["[\(event.severity.rawValue.uppercased())]", kind == .reminder ? "reminder" : event.status.rawValue, event.rule]
         if kind == .test { parts.insert("[TEST]", at: 0) }
         if !event.channel.id.isEmpty {
             parts.append(event.channel.phoneNumber ?? event.channel.id)

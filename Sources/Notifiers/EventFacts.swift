@@ -33,8 +33,8 @@ public struct EventFacts: Sendable, Equatable {
     /// Extracts the facts of `event` for a delivery of `kind`.
     public init(_ event: AlertEvent, kind: DeliveryKind) {
         summary = event.summary
-        status = kind == .reminder ? "reminder" : event.status
-        severity = event.severity.lowercased()
+        status = kind == .reminder ? "reminder" : event.status.rawValue
+        severity = event.severity.rawValue
         rule = event.rule
         description = event.description
         observedAt = event.observedAt

@@ -23,9 +23,9 @@ public struct NotificationDigest: Sendable, Equatable {
         case .test: marker = "TEST"
         case .reminder: marker = "REMINDER"
         case .notification:
-            marker = !events.isEmpty && events.allSatisfy { $0.status == "resolved" } ? "RESOLVED" : nil
+            marker = !events.isEmpty && events.allSatisfy { $0.status == .resolved } ? "RESOLVED" : nil
         }
-        severity = (events.map(\.severity).max { Self.rank($0) < Self.rank($1) } ?? "info").uppercased()
+        severity = (events.map(\.severity).max() ?? .info).rawValue.uppercased()
         let rules = Set(events.map(\.rule))
         if totalEvents == 1, let only = events.first {
             headline = only.summary
@@ -39,16 +39,6 @@ public struct NotificationDigest: Sendable, Equatable {
     /// `[TEST] [INFO] headline`, the plain-text title used for email subjects and Slack's fallback.
     public var title: String {
         (marker.map { "[\($0)] " } ?? "") + "[\(severity)] " + headline
-    }
-
-    /// Orders severities so the most urgent one leads; unknown ones rank lowest.
-    static func rank(_ severity: String) -> Int {
-        switch severity.lowercased() {
-        case "critical": 3
-        case "warning": 2
-        case "info": 1
-        default: 0
-        }
     }
 
     /// "… and 3 more" for events not shown, or `nil` when every event was shown.

@@ -1,5 +1,6 @@
 import Alerting
 import Foundation
+import Rules
 
 extension NotificationPayload {
     /// The rule name of the synthetic event `notify-test` sends.
@@ -17,10 +18,10 @@ extension NotificationPayload {
             wabaName: "Test WABA", businessID: nil)
         var labels = channel.labels
         labels["rule"] = testRule
-        labels["severity"] = "info"
+        labels["severity"] = Severity.info.rawValue
         labels["partner_id"] = partnerID
         let event = AlertEvent(
-            id: UUID(), rule: testRule, status: "firing", severity: "info",
+            id: UUID(), rule: testRule, status: .firing, severity: .info,
             summary: "Test notification from ChannelWatch",
             description: "Sent by `channelwatch notify-test \(receiver)` to check that this receiver works. "
                 + "No channel changed; no action is needed.",

@@ -1,6 +1,7 @@
 import Alerting
 import Foundation
 import Postgres
+import Rules
 
 extension AlertEvent {
     /// The columns ``init(row:)`` reads, for `SELECT` lists.
@@ -12,7 +13,7 @@ extension AlertEvent {
     public init(row: PostgresRow) throws {
         self.init(
             id: try row.decode(UUID.self, "id"), rule: try row.decode(String.self, "rule"),
-            status: try row.decode(String.self, "status"), severity: try row.decode(String.self, "severity"),
+            status: try row.decode(FactStatus.self, "status"), severity: try row.decode(Severity.self, "severity"),
             summary: try row.decode(String.self, "summary"), description: try row.decode(String.self, "description"),
             partnerID: try row.decode(String.self, "partner_id"), field: try row.decode(String?.self, "field"),
             from: try row.decode(String?.self, "from_value"), to: try row.decode(String?.self, "to_value"),

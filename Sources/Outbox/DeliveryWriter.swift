@@ -5,7 +5,7 @@ import Postgres
 /// Inserts planned deliveries (and which events each carries) into the outbox.
 public enum DeliveryWriter {
     /// Creates the deliveries, due now by the database's clock (the one every worker's outbox uses).
-    public static func insert(_ planned: [Grouping.PlannedDelivery], kind: String = "notification",
+    public static func insert(_ planned: [Grouping.PlannedDelivery], kind: DeliveryKind = .notification,
                        on connection: PostgresConnection) async throws {
         guard !planned.isEmpty else { return }
         var ids: [String?] = [], receivers: [String?] = [], groups: [String?] = [], payloads: [String?] = []
@@ -26,7 +26,7 @@ public enum DeliveryWriter {
             INSERT INTO deliveries (id, receiver, group_key, kind, payload, status, attempts, created_at, next_attempt_at)
             SELECT x.id::uuid, x.receiver, x.group_key, $1, x.payload::jsonb, 'pending', 0, now(), now()
             FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS x(id, receiver, group_key, payload)
-            """, [.text(kind), .textArray(ids), .textArray(receivers), .textArray(groups), .textArray(payloads)])
+            """, [.text(kind.rawValue), .textArray(ids), .textArray(receivers), .textArray(groups), .textArray(payloads)])
         try await connection.execute("""
             INSERT INTO delivery_events (delivery_id, event_id)
             SELECT x.delivery_id::uuid, x.event_id::uuid FROM unnest($1::text[], $2::text[]) AS x(delivery_id, event_id)

@@ -153,8 +153,8 @@ public struct Outbox: Sendable {
                 WHERE id = $1 AND lease_owner = $2 AND status = 'pending'
                 RETURNING status
                 """, [.uuid(claim.id), .text(owner), .double(delay.seconds), .double(maxAge.seconds), .text(reason), .text(giveUp)])
-            guard let status = try rows.first?.decode(String.self, "status") else { return .lostLease }
-            return status == "dead" ? .dead(reason: giveUp) : .retrying(in: delay)
+            guard let status = try rows.first?.decode(DeliveryStatus.self, "status") else { return .lostLease }
+            return status == .dead ? .dead(reason: giveUp) : .retrying(in: delay)
         case .dead(let reason):
             let updated = try await connection.execute("""
                 UPDATE deliveries SET status = 'dead', leased_until = NULL, last_error = $3

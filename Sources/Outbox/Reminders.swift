@@ -9,7 +9,7 @@ public enum Reminders {
     /// when it was last notified through that receiver.
     public static func remember(_ events: [AlertEvent], router: Router, on connection: PostgresConnection) async throws {
         var eventIDs: [String?] = [], receivers: [String?] = [], groups: [String?] = [], intervals: [String?] = []
-        for event in events where event.status == "firing" && !event.channel.id.isEmpty {
+        for event in events where event.status == .firing && !event.channel.id.isEmpty {
             for target in router.targets(for: event.labels) {
                 guard let interval = target.repeatInterval else { continue }
                 eventIDs.append(event.id.uuidString)
@@ -53,7 +53,7 @@ public enum Reminders {
                 guard let event = byID[try row.decode(UUID.self, "fired_event_id")] else { return nil }
                 return (try row.decode(String.self, "receiver"), try row.decode(String.self, "group_key"), event)
             })
-            try await DeliveryWriter.insert(planned, kind: DeliveryKind.reminder.rawValue, on: connection)
+            try await DeliveryWriter.insert(planned, kind: .reminder, on: connection)
             return planned.count
         }
     }

@@ -120,3 +120,11 @@ extension Array: PostgresDecodable where Element == String {
         return elements.contains(where: { $0 == nil }) ? nil : elements.compactMap { $0 }
     }
 }
+
+extension PostgresDecodable where Self: RawRepresentable, RawValue == String {
+    /// Decodes a text column holding one of the enum's raw values; nil (a decoding error naming
+    /// the column) for any other text, so a row the code does not understand is never guessed at.
+    public static func decode(postgresText bytes: [UInt8], type: PostgresDataType) -> Self? {
+        Self(rawValue: String(decoding: bytes, as: UTF8.self))
+    }
+}

@@ -19,7 +19,7 @@ public struct DeliveryDeadEvents: DeadLetterRecorder {
         guard !events.contains(where: { $0.rule == SystemAlerts.deliveryDead }) else { return }
         let partnerID = events.first?.partnerID ?? ""
         var writer = EventWriter(partnerID: partnerID, observedAt: Date(), router: router.excluding(receiver: claim.receiver))
-        writer.addSystem(rule: SystemAlerts.deliveryDead, status: .changed, severity: "warning",
+        writer.addSystem(rule: SystemAlerts.deliveryDead, status: .changed, severity: .warning,
                          summary: "A notification to \(claim.receiver) could not be delivered",
                          description: "Delivery \(claim.id) (\(claim.groupKey)) gave up: \(reason)",
                          extraLabels: ["receiver": claim.receiver])

@@ -29,10 +29,10 @@ struct EventWriter {
     mutating func add(_ facts: [Fact], channel: ChannelSummary, document: JSONValue?) {
         for fact in facts {
             let event = AlertEvent(
-                id: UUID(), rule: fact.rule, status: fact.status.rawValue, severity: fact.severity.rawValue,
+                id: UUID(), rule: fact.rule, status: fact.status, severity: fact.severity,
                 summary: fact.summary, description: fact.description, partnerID: partnerID, field: fact.field,
                 from: fact.from, to: fact.to, observedAt: observedAt,
-                labels: Self.labels(rule: fact.rule, severity: fact.severity.rawValue, extra: fact.labels,
+                labels: Self.labels(rule: fact.rule, severity: fact.severity, extra: fact.labels,
                                     partnerID: partnerID, channel: channel),
                 channel: channel)
             events.append(event)
@@ -41,11 +41,11 @@ struct EventWriter {
     }
 
     /// Adds a system alert event (`poll_failing`, `api_auth_failed`, `delivery_dead`), partner-wide.
-    mutating func addSystem(rule: String, status: FactStatus, severity: String, summary: String, description: String,
+    mutating func addSystem(rule: String, status: FactStatus, severity: Severity, summary: String, description: String,
                             extraLabels: [String: String] = [:]) {
         let channel = ChannelSummary(id: "")
         events.append(AlertEvent(
-            id: UUID(), rule: rule, status: status.rawValue, severity: severity, summary: summary,
+            id: UUID(), rule: rule, status: status, severity: severity, summary: summary,
             description: description, partnerID: partnerID, field: nil, from: nil, to: nil, observedAt: observedAt,
             labels: Self.labels(rule: rule, severity: severity, extra: extraLabels, partnerID: partnerID, channel: channel),
             channel: channel))
@@ -53,12 +53,12 @@ struct EventWriter {
     }
 
     /// The routing labels of an event: rule labels, then the built-in ones (which win).
-    static func labels(rule: String, severity: String, extra: [String: String], partnerID: String,
+    static func labels(rule: String, severity: Severity, extra: [String: String], partnerID: String,
                        channel: ChannelSummary) -> [String: String] {
         var labels = extra
         labels.merge(channel.labels) { _, builtIn in builtIn }
         labels["rule"] = rule
-        labels["severity"] = severity
+        labels["severity"] = severity.rawValue
         labels["partner_id"] = partnerID
         if channel.id.isEmpty { labels["channel_id"] = nil }
         return labels
@@ -110,7 +110,7 @@ struct EventWriter {
             """, [
                 PostgresValue(pollID), .text(partnerID), .timestamp(observedAt),
                 column { $0.id.uuidString }, column { Self.dedupKey($0) }, column(\.channel.id), column(\.rule),
-                column(\.status), column(\.severity), column(\.field), column(\.from), column(\.to), column(\.summary),
+                column(\.status.rawValue), column(\.severity.rawValue), column(\.field), column(\.from), column(\.to), column(\.summary),
                 column(\.description),
                 column { String(decoding: (try? encoder.encode($0.labels)) ?? Data("{}".utf8), as: UTF8.self) },
                 column { String(decoding: (try? encoder.encode($0.channel)) ?? Data("{}".utf8), as: UTF8.self) },
@@ -121,11 +121,11 @@ struct EventWriter {
     /// Identifies an event so the same fact recorded twice for the same observation is refused by the database.
     static func dedupKey(_ event: AlertEvent) -> String {
         let millis = Int64((event.observedAt.timeIntervalSince1970 * 1000).rounded())
-        return "\(event.partnerID)/\(event.channel.id)/\(event.rule)/\(event.status)/\(millis)"
+        return "\(event.partnerID)/\(event.channel.id)/\(event.rule)/\(event.status.rawValue)/\(millis)"
     }
 
     private func applyAlertChanges(_ events: ArraySlice<AlertEvent>, on connection: PostgresConnection) async throws {
-        let fired = events.filter { $0.status == FactStatus.firing.rawValue }
+        let fired = events.filter { $0.status == .firing }
         if !fired.isEmpty {
             try await connection.execute("""
                 INSERT INTO alerts (id, partner_id, channel_id, rule, severity, status, fired_event_id, started_at)
@@ -133,10 +133,10 @@ struct EventWriter {
                 FROM unnest($3::text[], $4::text[], $5::text[], $6::text[]) AS x(channel_id, rule, severity, event_id)
                 ON CONFLICT (partner_id, channel_id, rule) WHERE status = 'firing' DO NOTHING
                 """, [.text(partnerID), .timestamp(observedAt), .textArray(fired.map(\.channel.id)),
-                      .textArray(fired.map(\.rule)), .textArray(fired.map(\.severity)),
+                      .textArray(fired.map(\.rule)), .textArray(fired.map(\.severity.rawValue)),
                       .textArray(fired.map(\.id.uuidString))])
         }
-        let resolved = events.filter { $0.status == FactStatus.resolved.rawValue }
+        let resolved = events.filter { $0.status == .resolved }
         if !resolved.isEmpty {
             try await connection.execute("""
                 UPDATE alerts AS a SET status = 'resolved', resolved_event_id = x.event_id::uuid, resolved_at = $2

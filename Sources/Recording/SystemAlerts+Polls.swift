@@ -28,7 +28,7 @@ extension SystemAlerts {
             "SELECT rule FROM alerts WHERE partner_id = $1 AND channel_id = '' AND status = 'firing'",
             [.text(partnerID)]).map { try $0.decode(String.self, "rule") })
         for change in decide(after: end, partnerID: partnerID, failingAfter: failingAfter, firing: firing) {
-            writer.addSystem(rule: change.rule, status: change.status, severity: change.severity.rawValue,
+            writer.addSystem(rule: change.rule, status: change.status, severity: change.severity,
                              summary: change.summary, description: change.description)
         }
     }

@@ -87,7 +87,7 @@ public final class WorkerMetrics: Sendable {
             Gauge(label: Name.channels, dimensions: [("partner", partner)], factory: factory).record(channels)
         }
         for event in events {
-            Counter(label: Name.events, dimensions: [("rule", event.rule), ("status", event.status)], factory: factory)
+            Counter(label: Name.events, dimensions: [("rule", event.rule), ("status", event.status.rawValue)], factory: factory)
                 .increment()
         }
     }

@@ -1,5 +1,6 @@
 import Alerting
 import Outbox
+import Rules
 import Inspection
 import ArgumentParser
 import Foundation
@@ -11,21 +12,15 @@ struct AlertsCommand: AsyncParsableCommand {
 
     @OptionGroup var config: ConfigOption
     @OptionGroup var filters: FilterOptions
-    @Option(help: "firing, resolved or all.") var status: String = "firing"
+    @Option(help: "firing, resolved or all.") var status: AlertStatusOption = .firing
     @OptionGroup var output: OutputOptions
-
-    func validate() throws {
-        guard ["firing", "resolved", "all"].contains(status) else {
-            throw ValidationError("--status must be firing, resolved or all, not '\(status)'")
-        }
-    }
 
     func run() async throws {
         let rows = try await withDatabase(try config.databaseConfiguration(), logger: commandLogger("channelwatch")) {
-            try await Inspection(database: $0).alerts(filters.filter(status: status == "all" ? nil : status))
+            try await Inspection(database: $0).alerts(filters.filter(status: status.storedStatus))
         }
         try Listing.print(rows, json: output.json, header: ["STARTED", "STATUS", "SEVERITY", "RULE", "PARTNER", "CHANNEL", "PHONE", "SUMMARY"]) {
-            [Listing.time($0.startedAt), $0.status, $0.severity, $0.rule, $0.partnerID, $0.channelID, $0.phoneNumber ?? "-", $0.summary]
+            [Listing.time($0.startedAt), $0.status.rawValue, $0.severity.rawValue, $0.rule, $0.partnerID, $0.channelID, $0.phoneNumber ?? "-", $0.summary]
         }
     }
 }
@@ -36,21 +31,15 @@ struct EventsCommand: AsyncParsableCommand {
 
     @OptionGroup var config: ConfigOption
     @OptionGroup var filters: FilterOptions
-    @Option(help: "firing, resolved or changed.") var status: String?
+    @Option(help: "firing, resolved or changed.") var status: FactStatus?
     @OptionGroup var output: OutputOptions
-
-    func validate() throws {
-        if let status, !["firing", "resolved", "changed"].contains(status) {
-            throw ValidationError("--status must be firing, resolved or changed, not '\(status)'")
-        }
-    }
 
     func run() async throws {
         let rows = try await withDatabase(try config.databaseConfiguration(), logger: commandLogger("channelwatch")) {
-            try await Inspection(database: $0).events(filters.filter(status: status))
+            try await Inspection(database: $0).events(filters.filter(status: status?.rawValue))
         }
         try Listing.print(rows, json: output.json, header: ["OBSERVED", "STATUS", "RULE", "PARTNER", "CHANNEL", "PHONE", "FROM → TO", "SUMMARY"]) {
-            [Listing.time($0.observedAt), $0.status, $0.rule, $0.partnerID, $0.channel.id.isEmpty ? "-" : $0.channel.id,
+            [Listing.time($0.observedAt), $0.status.rawValue, $0.rule, $0.partnerID, $0.channel.id.isEmpty ? "-" : $0.channel.id,
              $0.channel.phoneNumber ?? "-", $0.from == nil && $0.to == nil ? "-" : "\($0.from ?? "∅") → \($0.to ?? "∅")", $0.summary]
         }
     }
@@ -67,22 +56,16 @@ struct DeliveriesCommand: AsyncParsableCommand {
 
         @OptionGroup var config: ConfigOption
         @OptionGroup var filters: FilterOptions
-        @Option(help: "pending, delivered or dead.") var status: String?
+        @Option(help: "pending, delivered or dead.") var status: DeliveryStatus?
         @Option(help: "Only this receiver.") var receiver: String?
         @OptionGroup var output: OutputOptions
 
-        func validate() throws {
-            if let status, !["pending", "delivered", "dead"].contains(status) {
-                throw ValidationError("--status must be pending, delivered or dead, not '\(status)'")
-            }
-        }
-
         func run() async throws {
             let rows = try await withDatabase(try config.databaseConfiguration(), logger: commandLogger("channelwatch")) {
-                try await Inspection(database: $0).deliveries(filters.filter(status: status, receiver: receiver))
+                try await Inspection(database: $0).deliveries(filters.filter(status: status?.rawValue, receiver: receiver))
             }
             try Listing.print(rows, json: output.json, header: ["CREATED", "ID", "RECEIVER", "STATUS", "ATTEMPTS", "EVENTS", "GROUP", "LAST ERROR"]) {
-                [Listing.time($0.createdAt), $0.id.uuidString.lowercased(), $0.receiver, $0.status, String($0.attempts),
+                [Listing.time($0.createdAt), $0.id.uuidString.lowercased(), $0.receiver, $0.status.rawValue, String($0.attempts),
                  String($0.events), $0.groupKey, $0.lastError ?? "-"]
             }
         }

@@ -1,16 +1,17 @@
 import Alerting
 import Config
 import Foundation
+import Rules
 import Testing
 
 @Suite struct GroupingTests {
-    func event(_ channel: String, rule: String = "messaging_limit_down", severity: String = "warning", waba: String = "w1") -> AlertEvent {
+    func event(_ channel: String, rule: String = "messaging_limit_down", severity: Severity = .warning, waba: String = "w1") -> AlertEvent {
         let summary = ChannelSummary(id: channel, phoneNumber: "+49 \(channel)", wabaID: waba)
         var labels = summary.labels
         labels["rule"] = rule
-        labels["severity"] = severity
+        labels["severity"] = severity.rawValue
         labels["partner_id"] = "p1"
-        return AlertEvent(id: UUID(), rule: rule, status: "changed", severity: severity, summary: "Messaging limit lowered",
+        return AlertEvent(id: UUID(), rule: rule, status: .changed, severity: severity, summary: "Messaging limit lowered",
                           description: "", partnerID: "p1", field: "current_limit", from: "TIER_10K", to: "TIER_1K",
                           observedAt: Date(timeIntervalSince1970: 1_790_000_000), labels: labels, channel: summary)
     }

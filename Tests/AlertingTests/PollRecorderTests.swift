@@ -26,7 +26,7 @@ import Testing
             #expect(!holding.events.contains { $0.rule == "quality_low" }, "no repeat while the condition holds")
         }
         let resolved = try await h.poll([H.channel("c1", quality: "Medium"), H.channel("c2")])
-        #expect(resolved.events.filter { $0.rule == "quality_low" }.map(\.status) == ["resolved"])
+        #expect(resolved.events.filter { $0.rule == "quality_low" }.map(\.status) == [.resolved])
         #expect(try await h.openAlerts() == [])
         let again = try await h.poll([H.channel("c1", quality: "Medium"), H.channel("c2")])
         #expect(again.events.isEmpty)

@@ -45,6 +45,19 @@ import TestSupport
         #expect(alerts.standardOutput.contains("quality_low") && alerts.standardOutput.contains("+4930111111"))
         let delivered = try #require(try JSONSerialization.jsonObject(with: Data(deliveries.standardOutput.utf8)) as? [[String: Any]])
         #expect(delivered.count == 3)
+        #expect(delivered.allSatisfy { $0["status"] as? String == "delivered" && $0["kind"] as? String == "notification" })
+
+        // A status filter is one of the stored values; anything else is refused with the list.
+        let firing = try await world.run(["events", "--status", "firing", "--json"])
+        let firingEvents = try #require(try JSONSerialization.jsonObject(with: Data(firing.standardOutput.utf8)) as? [[String: Any]])
+        #expect(!firingEvents.isEmpty && firingEvents.allSatisfy { $0["status"] as? String == "firing" })
+        for (command, values) in [(["events"], "'firing', 'resolved'"), (["alerts"], "'firing', 'resolved'"),
+                                  (["deliveries"], "'pending', 'delivered'")] {
+            let refused = try await world.run(command + ["--status", "fired"])
+            #expect(refused.exitCode == 64, "\(command): \(refused.standardError)")
+            #expect(refused.standardError.contains("'fired'") && refused.standardError.contains(values),
+                    "\(command): \(refused.standardError)")
+        }
 
         // Secrets: not in any output, nor anywhere in the database.
         let dump = try await ProcessRunner.run("/usr/bin/pg_dump", ["--data-only", world.database.connectionString])

@@ -99,7 +99,7 @@ struct EmailMessageTests {
         let reminder = try render(Fixtures.payload(events: 1), kind: .reminder).1
         #expect(MIMEDecoding.parse(reminder).header("Subject")?.hasPrefix("[REMINDER]") == true)
 
-        let resolved = try render(Fixtures.payload([Fixtures.event(status: "resolved")])).1
+        let resolved = try render(Fixtures.payload([Fixtures.event(status: .resolved)])).1
         #expect(MIMEDecoding.parse(resolved).header("Subject")?.hasPrefix("[RESOLVED]") == true)
     }
 

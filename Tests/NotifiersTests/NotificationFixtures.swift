@@ -1,4 +1,6 @@
 import Alerting
+import enum Rules.FactStatus
+import enum Rules.Severity
 import Foundation
 import Testing
 
@@ -11,7 +13,7 @@ enum Fixtures {
     static let slackPath = "/services/T0SECRETTEAM/B0SECRETHOOK/xoxbSuperSecretToken42"
 
     /// One quality event on channel number `index`.
-    static func event(_ index: Int = 1, status: String = "firing", severity: String = "critical",
+    static func event(_ index: Int = 1, status: FactStatus = .firing, severity: Severity = .critical,
                       summary: String? = nil, description: String? = nil, phoneName: String? = nil) -> AlertEvent {
         let channel = ChannelSummary(
             id: "ch-\(index)", phoneNumber: "+49 30 1234 \(index)", phoneName: phoneName ?? "Acme Berlin \(index)",
@@ -22,7 +24,7 @@ enum Fixtures {
             summary: summary ?? "Quality rating of +49 30 1234 \(index) dropped to Low",
             description: description ?? "Messages from this number may be limited soon. Check the template feedback.",
             partnerID: "partner-1", field: "current_quality_rating", from: "High", to: "Low",
-            observedAt: observedAt, labels: ["rule": "quality_low", "severity": severity], channel: channel)
+            observedAt: observedAt, labels: ["rule": "quality_low", "severity": severity.rawValue], channel: channel)
     }
 
     /// A payload listing `count` events and counting `truncated` more.

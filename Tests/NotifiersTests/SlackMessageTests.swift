@@ -80,16 +80,16 @@ struct SlackMessageTests {
         #expect(reminder.blocks[0].text.contains("[REMINDER]"))
         #expect(reminder.blocks[2].text.contains("`reminder`"))
 
-        let resolved = SlackMessage(Fixtures.payload([Fixtures.event(status: "resolved")]), kind: .notification)
+        let resolved = SlackMessage(Fixtures.payload([Fixtures.event(status: .resolved)]), kind: .notification)
         #expect(resolved.blocks[0].text.hasPrefix("✅ [RESOLVED]"))
         #expect(resolved.blocks[2].text.contains("`resolved`"))
 
-        let mixed = SlackMessage(Fixtures.payload([Fixtures.event(1, status: "resolved"), Fixtures.event(2)]), kind: .notification)
+        let mixed = SlackMessage(Fixtures.payload([Fixtures.event(1, status: .resolved), Fixtures.event(2)]), kind: .notification)
         #expect(!mixed.blocks[0].text.contains("RESOLVED"))
     }
 
     @Test func highestSeverityLeads() {
-        let events = [Fixtures.event(1, severity: "info"), Fixtures.event(2, severity: "critical"), Fixtures.event(3, severity: "warning")]
+        let events = [Fixtures.event(1, severity: .info), Fixtures.event(2, severity: .critical), Fixtures.event(3, severity: .warning)]
         let digest = NotificationDigest(Fixtures.payload(events), kind: .notification)
         #expect(digest.severity == "CRITICAL")
         #expect(digest.headline == "quality_low: 3 events")
