@@ -26,7 +26,7 @@ public struct SlackReceiver: Receiver {
         self.timeout = timeout
     }
 
-    /// Posts the notification; see ``SlackResponse`` for how the answer is classified.
+    /// Posts the notification; see ``ReceiverService/slack`` for how the answer is classified.
     public func deliver(_ notification: NotificationPayload, kind: DeliveryKind) async -> DeliveryOutcome {
         let reasonText = ReasonText(secrets: ReasonText.secrets(inCredentialURL: url.revealed))
         let label = "slack receiver '\(name)'"
@@ -43,8 +43,8 @@ public struct SlackReceiver: Receiver {
             maxResponseBytes: 64 * 1024, redaction: .hidePath)
         do {
             let response = try await client.send(request)
-            return SlackResponse(status: response.status, body: response.bodyText, retryAfter: response.retryAfter)
-                .outcome(receiver: "\(label) (\(request.redactedURL))", reasonText: reasonText)
+            return ReceiverResponse(status: response.status, body: response.bodyText, retryAfter: response.retryAfter)
+                .outcome(.slack, receiver: "\(label) (\(request.redactedURL))", reasonText: reasonText)
         } catch {
             return TransportFailure.outcome(for: error, receiver: label, reasonText: reasonText)
         }

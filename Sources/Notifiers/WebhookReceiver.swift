@@ -38,7 +38,7 @@ public struct WebhookReceiver: Receiver {
         self.now = now
     }
 
-    /// Posts the payload; see ``WebhookResponse`` for how the answer is classified.
+    /// Posts the payload; see ``ReceiverResponse`` for how the answer is classified.
     public func deliver(_ notification: NotificationPayload, kind: DeliveryKind) async -> DeliveryOutcome {
         let body: Data
         do {
@@ -76,10 +76,8 @@ public struct WebhookReceiver: Receiver {
             maxResponseBytes: 64 * 1024, redaction: .hidePath)
         do {
             let response = try await client.send(request)
-            // Success needs no reason, so nothing is spent on one.
-            if (200...299).contains(response.status) { return .delivered }
-            return WebhookResponse(status: response.status, body: response.bodyText, retryAfter: response.retryAfter)
-                .outcome(receiver: "\(label) (\(request.redactedURL))", reasonText: reasonText)
+            return ReceiverResponse(status: response.status, body: response.bodyText, retryAfter: response.retryAfter)
+                .outcome(.webhook, receiver: "\(label) (\(request.redactedURL))", reasonText: reasonText)
         } catch {
             return TransportFailure.outcome(for: error, receiver: label, reasonText: reasonText)
         }

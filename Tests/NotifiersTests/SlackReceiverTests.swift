@@ -150,23 +150,4 @@ struct SlackReceiverTests {
         #expect(outcome.isDead)
         expectNoSecret(outcome.reason, secrets(url))
     }
-
-    @Test func responseClassificationTable() {
-        let cases: [(SlackResponse, String)] = [
-            (SlackResponse(status: 200, body: "ok\n"), "delivered"),
-            (SlackResponse(status: 200, body: ""), "dead"),
-            (SlackResponse(status: 429, body: "", retryAfter: .seconds(30)), "retry"),
-            (SlackResponse(status: 408, body: ""), "retry"),
-            (SlackResponse(status: 503, body: "service_unavailable"), "retry"),
-            (SlackResponse(status: 403, body: "action_prohibited"), "dead"),
-            (SlackResponse(status: 302, body: ""), "dead"),
-        ]
-        for (response, expected) in cases {
-            let outcome = response.outcome(receiver: "slack", secrets: [])
-            let actual = outcome == .delivered ? "delivered" : outcome.isRetry ? "retry" : "dead"
-            #expect(actual == expected, "\(response.status) \(response.body)")
-        }
-        #expect(SlackResponse(status: 429, body: "", retryAfter: .seconds(30)).outcome(receiver: "s", secrets: [])
-            == .retry(after: .seconds(30), reason: "s: rate limited by Slack (HTTP 429, retrying after 30.0 seconds)"))
-    }
 }
