@@ -34,6 +34,8 @@ let package = Package(
 
         // Shared values: JSON documents kept whole, and strict YAML reading with file:line:col diagnostics.
         .target(name: "JSON"),
+        // Exponential backoff with jitter, shared by every retry (pages, deliveries, database).
+        .target(name: "Backoff"),
         .target(name: "YAMLSupport", dependencies: [
             "JSON",
             .product(name: "Yams", package: "Yams"),
@@ -57,7 +59,7 @@ let package = Package(
 
         // The outbox: deliveries queued, claimed with a lease, sent, settled, retried, reminded, given up.
         .target(name: "Outbox", dependencies: [
-            "Alerting", "Postgres", "Rules", "YAMLSupport",
+            "Alerting", "Backoff", "Postgres", "Rules", "YAMLSupport",
             .product(name: "Logging", package: "swift-log"),
         ]),
 
@@ -79,7 +81,7 @@ let package = Package(
 
         // The 360dialog Partner API: channel model, paging client, and the scenario simulator.
         .target(name: "PartnerAPI", dependencies: [
-            "Curl", "JSON", "YAMLSupport",
+            "Backoff", "Curl", "JSON", "YAMLSupport",
             .product(name: "Yams", package: "Yams"),
             .product(name: "FlyingFox", package: "FlyingFox"),
             .product(name: "FlyingSocks", package: "FlyingFox"),
@@ -88,7 +90,7 @@ let package = Package(
 
         // The long-running worker: poll and delivery loops, replicas, health, readiness and metrics, logs.
         .target(name: "Worker", dependencies: [
-            "Alerting", "Config", "Outbox", "Postgres", "Recording", "Rules", "PartnerAPI",
+            "Alerting", "Backoff", "Config", "Outbox", "Postgres", "Recording", "Rules", "PartnerAPI",
             .product(name: "FlyingFox", package: "FlyingFox"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
@@ -98,7 +100,7 @@ let package = Package(
 
         // The command line: parses arguments and calls into the modules.
         .executableTarget(name: "channelwatch", dependencies: [
-            "Curl", "Postgres", "JSON", "YAMLSupport", "Config", "Rules", "Alerting", "Outbox", "Recording", "Inspection", "Notifiers", "PartnerAPI", "Worker", "Demo", "LocalPostgres", "Bench",
+            "Backoff", "Curl", "Postgres", "JSON", "YAMLSupport", "Config", "Rules", "Alerting", "Outbox", "Recording", "Inspection", "Notifiers", "PartnerAPI", "Worker", "Demo", "LocalPostgres", "Bench",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Yams", package: "Yams"),
@@ -134,15 +136,15 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .testTarget(name: "WorkerTests", dependencies: [
-            "Worker", "Alerting", "Outbox", "Recording", "Config", "TestSupport", "Postgres", "Rules", "JSON",
+            "Worker", "Alerting", "Backoff", "Outbox", "Recording", "Config", "TestSupport", "Postgres", "Rules", "JSON",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "YAMLSupport", "JSON"]),
-        .testTarget(name: "AlertingTests", dependencies: ["Alerting", "Outbox", "Recording", "Notifiers", "Config", "Rules", "TestSupport"]),
+        .testTarget(name: "AlertingTests", dependencies: ["Alerting", "Backoff", "Outbox", "Recording", "Notifiers", "Config", "Rules", "TestSupport"]),
         .testTarget(name: "NotifiersTests", dependencies: ["Notifiers", "Alerting", "Config", "Curl", "Rules", "TestSupport"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "JSON", "YAMLSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "PartnerAPITests", dependencies: ["PartnerAPI", "Curl", "JSON", "YAMLSupport", "TestSupport"]),
+        .testTarget(name: "PartnerAPITests", dependencies: ["PartnerAPI", "Backoff", "Curl", "JSON", "YAMLSupport", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

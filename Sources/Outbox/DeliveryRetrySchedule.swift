@@ -1,11 +1,13 @@
-import Alerting
-/// When to try a failed delivery again: exponential backoff with jitter, first retry after
-/// about 5 s, doubling up to a 10-minute cap. Pure; the random source is injected.
+import Backoff
+
+/// When to try a failed delivery again: exponential backoff with ±20 % jitter, first retry after
+/// about 5 s, doubling up to a 10-minute cap, never sooner than a receiver's `Retry-After` (itself
+/// capped at an hour). Pure; the random source is injected.
 public struct DeliveryRetrySchedule: Sendable {
-    public var first: Duration = .seconds(5)
-    public var cap: Duration = .seconds(600)
-    /// Spread of the jitter: the delay is scaled by a factor in `1 - jitter ... 1 + jitter`.
-    public var jitter: Double = 0.2
+    /// The waits between attempts.
+    public var backoff = Backoff(initial: .seconds(5), maximum: .seconds(600), jitter: .proportional(0.2))
+    /// The longest `Retry-After` honoured: a receiver asking for a day is retried after an hour.
+    public var longestRetryAfter: Duration = .seconds(3600)
 
     public init() {}
 
@@ -13,11 +15,8 @@ public struct DeliveryRetrySchedule: Sendable {
     /// never shorter than a receiver's Retry-After.
     public func delay(afterAttempts attempts: Int, retryAfter: Duration? = nil,
                       random: () -> Double = { Double.random(in: 0..<1) }) -> Duration {
-        let exponent = min(max(attempts - 1, 0), 20)
-        let base = min(first * (1 << exponent), cap)
-        let factor = 1 - jitter + 2 * jitter * random()
-        let jittered = min(base * factor, cap)
-        if let retryAfter, retryAfter > jittered { return min(retryAfter, .seconds(3600)) }
+        let jittered = backoff.delay(afterFailures: max(attempts, 1), unit: random())
+        if let retryAfter, retryAfter > jittered { return min(retryAfter, longestRetryAfter) }
         return jittered
     }
 }

@@ -1,3 +1,4 @@
+import Backoff
 import Alerting
 import Foundation
 import Logging
@@ -31,7 +32,7 @@ public struct DeliveryLoop: Sendable {
     /// How long shutdown waits for the database to take back unfinished claims.
     public var releaseTimeout: Duration = .milliseconds(1500)
     /// The backoff after database failures.
-    public var backoff = DatabaseBackoff()
+    public var backoff = Backoff.database
 
     /// A delivery loop woken by `wake`.
     public init(settings: WorkerSettingsStore, database: PostgresClient, metrics: WorkerMetrics, logger: Logger,

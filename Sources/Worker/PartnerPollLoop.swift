@@ -1,3 +1,4 @@
+import Backoff
 import Alerting
 import Recording
 import Config
@@ -22,7 +23,7 @@ public final class PartnerPollLoop: Sendable {
     private let metrics: WorkerMetrics
     private let logger: Logger
     private let wakeDelivery: @Sendable () -> Void
-    private let backoff: DatabaseBackoff
+    private let backoff: Backoff
     private let lockConnection = LockedValue<PostgresConnection?>(nil)
 
     /// What one cycle did.
@@ -43,7 +44,7 @@ public final class PartnerPollLoop: Sendable {
 
     /// A loop for `partnerID`; `wakeDelivery` is called after a poll queued deliveries.
     public init(partnerID: String, settings: WorkerSettingsStore, database: PostgresClient, poller: any PartnerPolling,
-                metrics: WorkerMetrics, logger: Logger, backoff: DatabaseBackoff = DatabaseBackoff(),
+                metrics: WorkerMetrics, logger: Logger, backoff: Backoff = .database,
                 wakeDelivery: @escaping @Sendable () -> Void) {
         self.partnerID = partnerID
         self.settings = settings

@@ -1,3 +1,4 @@
+import Backoff
 import Logging
 import Postgres
 
@@ -19,7 +20,7 @@ public struct PollLoop: Sendable {
     /// How often the partner list is compared with the configuration.
     public var reconcileInterval: Duration = .seconds(1)
     /// The backoff after database failures.
-    public var backoff = DatabaseBackoff()
+    public var backoff = Backoff.database
 
     /// A poll loop over the partners in `settings`.
     public init(settings: WorkerSettingsStore, database: PostgresClient, poller: any PartnerPolling,

@@ -29,28 +29,3 @@ public struct PollSchedule: Sendable, Equatable {
         delay(unit: Double.random(in: 0...1, using: &generator))
     }
 }
-
-/// How long to wait after the database failed: 1 s, doubling per consecutive failure, at most
-/// 30 s. Pure, so the sequence is tested as a table.
-public struct DatabaseBackoff: Sendable, Equatable {
-    /// The first delay.
-    public var initial: Duration
-    /// The longest delay.
-    public var maximum: Duration
-
-    /// A backoff; the defaults are the worker's (1 s doubling to 30 s).
-    public init(initial: Duration = .seconds(1), maximum: Duration = .seconds(30)) {
-        self.initial = initial
-        self.maximum = maximum
-    }
-
-    /// The delay after `failures` consecutive failures (1 for the first); zero for none.
-    public func delay(afterFailures failures: Int) -> Duration {
-        guard failures > 0 else { return .zero }
-        var delay = initial
-        for _ in 1..<min(failures, 32) where delay < maximum {
-            delay = delay * 2
-        }
-        return min(delay, maximum)
-    }
-}

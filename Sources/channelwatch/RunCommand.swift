@@ -1,3 +1,4 @@
+import Backoff
 import ArgumentParser
 import Config
 import Dispatch
@@ -80,7 +81,7 @@ struct RunCommand: AsyncParsableCommand {
                 return
             } catch let error as PostgresError where error.isConnectionProblem && failures < 30 && !Task.isCancelled {
                 failures += 1
-                let delay = DatabaseBackoff().delay(afterFailures: failures)
+                let delay = Backoff.database.delay(afterFailures: failures)
                 logger.error("database unreachable at start: \(error); retrying in \(delay)")
                 try await Task.sleep(for: delay)
             } catch where Task.isCancelled {

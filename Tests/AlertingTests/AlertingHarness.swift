@@ -122,7 +122,7 @@ struct AlertingHarness {
     func worker(_ receivers: [any Receiver], owner: String = "test-worker", maxAge: Duration = .seconds(86_400),
                 firstRetry: Duration = .milliseconds(300)) -> DeliveryWorker {
         var outbox = Outbox(database: database.client, owner: owner)
-        outbox.schedule.first = firstRetry
+        outbox.schedule.backoff.initial = firstRetry
         return DeliveryWorker(outbox: outbox, receivers: receivers, router: router, maxAge: maxAge,
                               logger: Logger(label: "test.delivery"))
     }

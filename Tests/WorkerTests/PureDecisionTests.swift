@@ -1,3 +1,4 @@
+import Backoff
 import Foundation
 import Testing
 import Worker
@@ -33,7 +34,7 @@ import Worker
 
     @Test(arguments: [(0, 0), (1, 1), (2, 2), (3, 4), (4, 8), (5, 16), (6, 30), (7, 30), (100, 30)])
     func databaseBackoffDoublesFromOneToThirtySeconds(failures: Int, seconds: Int) {
-        #expect(DatabaseBackoff().delay(afterFailures: failures) == .seconds(seconds))
+        #expect(Backoff.database.delay(afterFailures: failures) == .seconds(seconds))
     }
 
     @Test func partnerLockKeysAreStableAndDistinct() {

@@ -1,3 +1,5 @@
+import Backoff
+
 /// When to retry a failed page request: exponential backoff with full jitter, `Retry-After`
 /// honoured, bounded by an attempt limit and by what is left of the poll's deadline.
 ///
@@ -6,23 +8,18 @@
 public struct RetrySchedule: Sendable, Hashable {
     /// Attempts per page, the first one included.
     public var maxAttempts: Int
-    /// The backoff ceiling before the first retry; doubles with each further retry.
-    public var baseDelay: Duration
-    /// The largest backoff ceiling.
-    public var maxDelay: Duration
+    /// The wait before each retry: doubling from `baseDelay` up to `maxDelay`, full jitter.
+    public var backoff: Backoff
 
     /// A schedule; `maxAttempts` counts the first attempt too (at least 1).
     public init(maxAttempts: Int = 5, baseDelay: Duration = .milliseconds(250), maxDelay: Duration = .seconds(20)) {
         self.maxAttempts = max(1, maxAttempts)
-        self.baseDelay = baseDelay
-        self.maxDelay = maxDelay
+        self.backoff = Backoff(initial: baseDelay, maximum: maxDelay, jitter: .full)
     }
 
     /// The backoff ceiling before retry number `retry` (1-based): `baseDelay × 2^(retry-1)`, capped.
     public func ceiling(beforeRetry retry: Int) -> Duration {
-        let doublings = min(max(retry - 1, 0), 30)
-        let ceiling = baseDelay * (1 << doublings)
-        return min(ceiling, maxDelay)
+        backoff.ceiling(afterFailures: max(retry, 1))
     }
 
     /// The wait before retry number `retry`: a uniformly random point in `0...ceiling`
@@ -30,10 +27,7 @@ public struct RetrySchedule: Sendable, Hashable {
     /// server's `Retry-After` when it gave one.
     public func delay(beforeRetry retry: Int, retryAfter: Duration?, using random: inout some RandomNumberGenerator) -> Duration {
         if let retryAfter { return max(retryAfter, .zero) }
-        // 53 random bits as a fraction in [0, 1): one draw, no rejection sampling, so a fixed
-        // test generator cannot make it loop (Double.random(in:using:) may draw repeatedly).
-        let fraction = Double(random.next() >> 11) / Double(UInt64(1) << 53)
-        return ceiling(beforeRetry: retry) * fraction
+        return backoff.delay(afterFailures: max(retry, 1), using: &random)
     }
 
     /// What to do after attempt number `attempt` (1-based) failed.
