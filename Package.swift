@@ -26,16 +26,16 @@ let package = Package(
         .target(name: "CLibPQ", linkerSettings: [.linkedLibrary("pq")]),
 
         // I/O modules: transports with no knowledge of 360dialog, alerts or Slack.
-        .target(name: "Curl", dependencies: ["CCurl"]),
+        .target(name: "Curl", dependencies: ["CCurl", "Primitives"]),
         .target(name: "Postgres", dependencies: [
-            "CLibPQ",
+            "CLibPQ", "Primitives",
             .product(name: "Logging", package: "swift-log"),
         ]),
 
         // Shared values: JSON documents kept whole, and strict YAML reading with file:line:col diagnostics.
         .target(name: "JSON"),
-        // Exponential backoff with jitter, shared by every retry (pages, deliveries, database).
-        .target(name: "Backoff"),
+        // Small shared pieces: the backoff behind every retry, the lock box behind every shared value.
+        .target(name: "Primitives"),
         .target(name: "YAMLSupport", dependencies: [
             "JSON",
             .product(name: "Yams", package: "Yams"),
@@ -59,7 +59,7 @@ let package = Package(
 
         // The outbox: deliveries queued, claimed with a lease, sent, settled, retried, reminded, given up.
         .target(name: "Outbox", dependencies: [
-            "Alerting", "Backoff", "Postgres", "Rules", "YAMLSupport",
+            "Alerting", "Primitives", "Postgres", "Rules", "YAMLSupport",
             .product(name: "Logging", package: "swift-log"),
         ]),
 
@@ -81,7 +81,7 @@ let package = Package(
 
         // The 360dialog Partner API: channel model, paging client, and the scenario simulator.
         .target(name: "PartnerAPI", dependencies: [
-            "Backoff", "Curl", "JSON", "YAMLSupport",
+            "Primitives", "Curl", "JSON", "YAMLSupport",
             .product(name: "Yams", package: "Yams"),
             .product(name: "FlyingFox", package: "FlyingFox"),
             .product(name: "FlyingSocks", package: "FlyingFox"),
@@ -90,7 +90,7 @@ let package = Package(
 
         // The long-running worker: poll and delivery loops, replicas, health, readiness and metrics, logs.
         .target(name: "Worker", dependencies: [
-            "Alerting", "Backoff", "Config", "Outbox", "Postgres", "Recording", "Rules", "PartnerAPI",
+            "Alerting", "Primitives", "Config", "Outbox", "Postgres", "Recording", "Rules", "PartnerAPI",
             .product(name: "FlyingFox", package: "FlyingFox"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
@@ -100,15 +100,16 @@ let package = Package(
 
         // The command line: parses arguments and calls into the modules.
         .executableTarget(name: "channelwatch", dependencies: [
-            "Backoff", "Curl", "Postgres", "JSON", "YAMLSupport", "Config", "Rules", "Alerting", "Outbox", "Recording", "Inspection", "Notifiers", "PartnerAPI", "Worker", "Demo", "LocalPostgres", "Bench",
+            "Primitives", "Curl", "Postgres", "JSON", "YAMLSupport", "Config", "Rules", "Alerting", "Outbox", "Recording", "Inspection", "Notifiers", "PartnerAPI", "Worker", "Demo", "LocalPostgres", "Bench",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Yams", package: "Yams"),
             .product(name: "Logging", package: "swift-log"),
         ]),
 
         // Starting PostgreSQL servers of our own (the demo's private cluster; the tests' throwaway ones).
-        .target(name: "LocalPostgres"),
+        .target(name: "LocalPostgres", dependencies: ["Primitives"]),
 
         // The zero-configuration tour: simulator + PostgreSQL + shipped rules + console.
         .target(name: "Demo", dependencies: [
@@ -125,26 +126,26 @@ let package = Package(
 
         // Test tooling shared by the test targets: a real PostgreSQL, HTTP and SMTP sinks.
         .target(name: "TestSupport", dependencies: [
-            "Postgres", "LocalPostgres",
+            "Postgres", "LocalPostgres", "Primitives",
             .product(name: "Logging", package: "swift-log"),
         ], path: "Tests/Support"),
 
-        .testTarget(name: "CurlTests", dependencies: ["Curl", "TestSupport"]),
-        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
+        .testTarget(name: "CurlTests", dependencies: ["Curl", "Primitives", "TestSupport"]),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "Primitives", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: [
             "TestSupport", "Postgres", "PartnerAPI",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .testTarget(name: "WorkerTests", dependencies: [
-            "Worker", "Alerting", "Backoff", "Outbox", "Recording", "Config", "TestSupport", "Postgres", "Rules", "JSON",
+            "Worker", "Alerting", "Primitives", "Outbox", "Recording", "Config", "TestSupport", "Postgres", "Rules", "JSON",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "YAMLSupport", "JSON"]),
-        .testTarget(name: "AlertingTests", dependencies: ["Alerting", "Backoff", "Outbox", "Recording", "Notifiers", "Config", "Rules", "TestSupport"]),
-        .testTarget(name: "NotifiersTests", dependencies: ["Notifiers", "Alerting", "Config", "Curl", "Rules", "TestSupport"]),
+        .testTarget(name: "AlertingTests", dependencies: ["Alerting", "Primitives", "Outbox", "Recording", "Notifiers", "Config", "Rules", "TestSupport"]),
+        .testTarget(name: "NotifiersTests", dependencies: ["Notifiers", "Alerting", "Config", "Curl", "Primitives", "Rules", "TestSupport"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "JSON", "YAMLSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "PartnerAPITests", dependencies: ["PartnerAPI", "Backoff", "Curl", "JSON", "YAMLSupport", "TestSupport"]),
+        .testTarget(name: "PartnerAPITests", dependencies: ["PartnerAPI", "Primitives", "Curl", "JSON", "YAMLSupport", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

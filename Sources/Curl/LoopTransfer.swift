@@ -1,3 +1,4 @@
+import Primitives
 import CCurl
 
 /// A transfer in flight on a `TransferLoop`: its easy handle, and how to finish it.
@@ -28,7 +29,7 @@ struct TransferJob: Sendable {
 
 /// A one-way flag: set once by a cancellation handler, read by the loop thread.
 final class CancellationFlag: Sendable {
-    private let state = LockedState(false)
+    private let state = LockedBox(false)
 
     var isSet: Bool { state.withLock { $0 } }
 

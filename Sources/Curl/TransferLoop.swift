@@ -1,3 +1,4 @@
+import Primitives
 import CCurl
 import Foundation
 
@@ -17,7 +18,7 @@ final class TransferLoop: @unchecked Sendable {
     }
 
     private let multi: UnsafeMutableRawPointer
-    private let inbox = LockedState(Inbox())
+    private let inbox = LockedBox(Inbox())
     /// Loop thread only: transfers currently added to `multi`, keyed by their easy handle.
     private var active: [UnsafeMutableRawPointer: (transfer: any LoopTransfer, cancellation: CancellationFlag)] = [:]
     private let finished = DispatchSemaphore(value: 0)

@@ -1,3 +1,4 @@
+import Primitives
 import Foundation
 
 #if canImport(Glibc)
@@ -113,18 +114,16 @@ public final class BackgroundProcess: Sendable {
 }
 
 /// The exit status of a background process, written once by its waiting thread.
-private final class ExitStatusBox: @unchecked Sendable {
-    // @unchecked Sendable: `value` is only read and written while holding `lock`.
-    private let lock = NSLock()
-    private var value: Int32?
+private final class ExitStatusBox: Sendable {
+    private let exit = LockedBox<Int32?>(nil)
 
-    var status: Int32? { lock.withLock { value } }
+    var status: Int32? { exit.value }
 
     /// Records the status that `reaping` returns, holding the lock while it reaps.
-    func reap(_ reaping: () -> Int32) { lock.withLock { value = reaping() } }
+    func reap(_ reaping: () -> Int32) { exit.withLock { $0 = reaping() } }
 
     /// Runs `body` under the lock if no exit was recorded yet, so a signal never races the reaping.
     func whileRunning(_ body: () -> Void) {
-        lock.withLock { if value == nil { body() } }
+        exit.withLock { if $0 == nil { body() } }
     }
 }

@@ -1,3 +1,4 @@
+import Primitives
 import Foundation
 
 #if canImport(Glibc)
@@ -151,21 +152,18 @@ public struct ProcessRunnerError: Error, CustomStringConvertible {
 }
 
 /// Whether the process has exited or timed out, shared by the waiting thread and the timer.
-private final class ProcessState: @unchecked Sendable {
-    // @unchecked Sendable: both flags are only read and written while holding `lock`.
-    private let lock = NSLock()
-    private var exited = false
-    private var didTimeOut = false
+private final class ProcessState: Sendable {
+    private let flags = LockedBox((exited: false, timedOut: false))
 
-    func markExited() { lock.withLock { exited = true } }
-    var hasExited: Bool { lock.withLock { exited } }
-    var timedOut: Bool { lock.withLock { didTimeOut } }
+    func markExited() { flags.withLock { $0.exited = true } }
+    var hasExited: Bool { flags.value.exited }
+    var timedOut: Bool { flags.value.timedOut }
 
     /// Records a timeout unless the process already exited; true when it should be killed.
     func markTimedOutIfRunning() -> Bool {
-        lock.withLock {
-            guard !exited else { return false }
-            didTimeOut = true
+        flags.withLock {
+            guard !$0.exited else { return false }
+            $0.timedOut = true
             return true
         }
     }

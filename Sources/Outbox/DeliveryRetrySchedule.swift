@@ -1,4 +1,4 @@
-import Backoff
+import Primitives
 
 /// When to try a failed delivery again: exponential backoff with ±20 % jitter, first retry after
 /// about 5 s, doubling up to a 10-minute cap, never sooner than a receiver's `Retry-After` (itself

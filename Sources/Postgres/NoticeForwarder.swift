@@ -1,3 +1,4 @@
+import Primitives
 import CLibPQ
 import Foundation
 import Logging
@@ -13,20 +14,18 @@ import Logging
 /// CONNECTION_OK until it later reads EOF, so the FATAL that pg_terminate_backend or a shutdown
 /// sends ("terminating connection due to administrator command") is the first — and, until the
 /// server's close is read, the only — sign that the session is gone.
-final class NoticeForwarder: @unchecked Sendable {
-    // @unchecked Sendable: `sessionEndedMessage` is only read or written while holding `lock`.
+final class NoticeForwarder: Sendable {
     let logger: Logger
-    private let lock = NSLock()
-    private var sessionEndedMessage: String?
+    private let sessionEndedMessage = LockedBox<String?>(nil)
 
     init(logger: Logger) { self.logger = logger }
 
     /// The server's message when it announced (FATAL/PANIC) that it is closing this session; nil
     /// while the session is healthy.
-    var sessionEndedByServer: String? { lock.withLock { sessionEndedMessage } }
+    var sessionEndedByServer: String? { sessionEndedMessage.value }
 
     /// Forgets an earlier session's fatal error; called after every (re)connect.
-    func resetSessionEnded() { lock.withLock { sessionEndedMessage = nil } }
+    func resetSessionEnded() { sessionEndedMessage.value = nil }
 
     /// Installs the forwarder on `connection`; the caller keeps `self` alive until PQfinish.
     func install(on connection: OpaquePointer) {
@@ -41,7 +40,7 @@ final class NoticeForwarder: @unchecked Sendable {
         if let detail = errorField(result, CLIBPQ_DIAG_MESSAGE_DETAIL) { metadata["postgres.detail"] = "\(detail)" }
         if let hint = errorField(result, CLIBPQ_DIAG_MESSAGE_HINT) { metadata["postgres.hint"] = "\(hint)" }
         if severity == "FATAL" || severity == "PANIC" {
-            lock.withLock { sessionEndedMessage = message }
+            sessionEndedMessage.value = message
         }
         logger.log(level: Self.level(forSeverity: severity), "postgres \(severity): \(message)", metadata: metadata)
     }

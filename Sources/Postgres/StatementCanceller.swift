@@ -1,3 +1,4 @@
+import Primitives
 import CLibPQ
 import Foundation
 
@@ -6,41 +7,43 @@ import Foundation
 /// libpq's PQcancel is the one call documented as safe from another thread, but it needs a
 /// PGcancel object made from the live connection; the session refreshes that object after every
 /// (re)connect and a cancellation handler on an arbitrary thread uses it.
-final class StatementCanceller: @unchecked Sendable {
-    // @unchecked Sendable: every property is only read or written while holding `lock`.
-    private let lock = NSLock()
-    private var cancelObject: OpaquePointer?
-    private var statementRunning = false
-    private var cancelRequested = false
+final class StatementCanceller: Sendable {
+    // @unchecked Sendable: the PGcancel object is only used under the box's lock, and PQcancel
+    // is documented as safe to call from any thread.
+    private struct State: @unchecked Sendable {
+        var cancelObject: OpaquePointer?
+        var statementRunning = false
+        var cancelRequested = false
+    }
+    private let state = LockedBox(State())
 
-    deinit { if let cancelObject { PQfreeCancel(cancelObject) } }
+    deinit { state.withLock { if let cancelObject = $0.cancelObject { PQfreeCancel(cancelObject) } } }
 
     /// Called on the connection's queue after connecting or resetting; nil after closing.
     func update(from connection: OpaquePointer?) {
         let fresh = connection.flatMap { PQgetCancel($0) }
-        let old = lock.withLock {
-            defer { cancelObject = fresh }
-            return cancelObject
+        state.withLock { state in
+            if let old = state.cancelObject { PQfreeCancel(old) }
+            state.cancelObject = fresh
         }
-        if let old { PQfreeCancel(old) }
     }
 
     /// Forgets a cancellation aimed at an earlier statement; called before each new one is queued.
     func reset() {
-        lock.withLock { cancelRequested = false }
+        state.withLock { $0.cancelRequested = false }
     }
 
     /// Marks the statement as running on the server; throws when its task was cancelled while
     /// it waited for the queue, so it is never sent.
     func statementStarting() throws {
-        try lock.withLock {
-            if cancelRequested { throw CancellationError() }
-            statementRunning = true
+        try state.withLock { (state: inout State) throws(CancellationError) in
+            if state.cancelRequested { throw CancellationError() }
+            state.statementRunning = true
         }
     }
 
     func statementFinished() {
-        lock.withLock { statementRunning = false }
+        state.withLock { $0.statementRunning = false }
     }
 
     /// Cancels the statement if it is running (PQcancel), or stops it from starting.
@@ -48,9 +51,9 @@ final class StatementCanceller: @unchecked Sendable {
     /// Only sent while a statement runs, which keeps PostgreSQL's cancel race — a late cancel
     /// request hitting the connection's next statement — down to the instant a statement ends.
     func cancel() {
-        lock.withLock {
-            cancelRequested = true
-            guard statementRunning, let cancelObject else { return }
+        state.withLock {
+            $0.cancelRequested = true
+            guard $0.statementRunning, let cancelObject = $0.cancelObject else { return }
             var reason = [CChar](repeating: 0, count: 256)
             _ = PQcancel(cancelObject, &reason, Int32(reason.count))
         }

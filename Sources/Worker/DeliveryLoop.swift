@@ -1,4 +1,4 @@
-import Backoff
+import Primitives
 import Alerting
 import Foundation
 import Logging

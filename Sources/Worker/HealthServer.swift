@@ -1,3 +1,4 @@
+import Primitives
 import FlyingFox
 import Foundation
 import Logging
@@ -13,7 +14,7 @@ public final class HealthServer: Sendable {
     private let readiness: ReadinessCheck
     private let metrics: WorkerMetrics
     /// Set by ``stop()``: the socket errors that closing causes are then not failures.
-    private let stopping = LockedValue(false)
+    private let stopping = LockedBox(false)
 
     /// A server on `address` answering from `readiness` and `metrics`; call ``run()`` to serve.
     public init(address: ListenAddress, readiness: ReadinessCheck, metrics: WorkerMetrics, logger: Logger) throws {

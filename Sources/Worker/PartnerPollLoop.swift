@@ -1,4 +1,4 @@
-import Backoff
+import Primitives
 import Alerting
 import Recording
 import Config
@@ -24,7 +24,7 @@ public final class PartnerPollLoop: Sendable {
     private let logger: Logger
     private let wakeDelivery: @Sendable () -> Void
     private let backoff: Backoff
-    private let lockConnection = LockedValue<PostgresConnection?>(nil)
+    private let lockConnection = LockedBox<PostgresConnection?>(nil)
 
     /// What one cycle did.
     public enum CycleResult: Sendable {
@@ -125,7 +125,7 @@ public final class PartnerPollLoop: Sendable {
         let stream = poller.stream(partner, deadline: poll.timeout)
         let recorder = current.recorder
         let failingAfter = poll.failingAfter
-        let cancelled = LockedValue(false)
+        let cancelled = LockedBox(false)
         let recording = Task {
             try await recorder.record(stream, firstPoll: partner.firstPoll, failingAfter: failingAfter, on: connection,
                                       abandoned: { stop.isStopped || cancelled.value })

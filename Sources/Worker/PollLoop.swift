@@ -1,4 +1,4 @@
-import Backoff
+import Primitives
 import Logging
 import Postgres
 
@@ -37,7 +37,7 @@ public struct PollLoop: Sendable {
     public func run(until stop: StopSignal) async {
         // A partner's loop ends when the partner leaves the configuration; it then leaves
         // `running`, so a later reload can add it again.
-        let running = LockedValue<Set<String>>([])
+        let running = LockedBox<Set<String>>([])
         await withTaskGroup(of: Void.self) { group in
             while !stop.isStopped {
                 for partner in settings.settings.config.partners {

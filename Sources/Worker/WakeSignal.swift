@@ -1,10 +1,11 @@
+import Primitives
 import Foundation
 
 /// Wakes one sleeping loop early: ``signal()`` ends the current ``wait(timeout:)``, or the next
 /// one if nobody is waiting, so a wake-up sent while the loop was busy is not lost.
 public final class WakeSignal: Sendable {
     private let waiters = TimedWaiters()
-    private let pending = LockedValue(false)
+    private let pending = LockedBox(false)
 
     /// A signal with nothing pending.
     public init() {}
@@ -33,7 +34,7 @@ public final class WakeSignal: Sendable {
 /// A one-way switch for graceful shutdown: once ``stop()`` is called, ``isStopped`` is true
 /// and every ``sleep(for:)`` — current and future — returns at once.
 public final class StopSignal: Sendable {
-    private let state = LockedValue(false)
+    private let state = LockedBox(false)
     private let waiters = TimedWaiters()
 
     /// A signal that has not been stopped.
@@ -58,20 +59,21 @@ public final class StopSignal: Sendable {
 
 /// Tasks waiting for a wake-up, each with a timer that ends its wait after a timeout; the
 /// shared machinery of ``WakeSignal`` and ``StopSignal``.
-final class TimedWaiters: @unchecked Sendable {
-    // @unchecked Sendable: `waiters` and `nextID` are only touched while holding `lock`.
-    private let lock = NSLock()
-    private var waiters: [UInt64: (continuation: CheckedContinuation<Bool, Never>, timer: Task<Void, Never>)] = [:]
-    private var nextID: UInt64 = 0
+final class TimedWaiters: Sendable {
+    private struct State {
+        var waiters: [UInt64: (continuation: CheckedContinuation<Bool, Never>, timer: Task<Void, Never>)] = [:]
+        var nextID: UInt64 = 0
+    }
+    private let state = LockedBox(State())
 
     /// Runs `before` and then wakes every waiter (true), all under the lock; runs `orElse`
     /// (also under the lock) when nobody was waiting.
     func wakeAll(orElse nobodyWaiting: () -> Void, before: () -> Void = {}) {
-        let woken = lock.withLock {
+        let woken = state.withLock { state in
             before()
-            if waiters.isEmpty { nobodyWaiting() }
-            defer { waiters.removeAll() }
-            return Array(waiters.values)
+            if state.waiters.isEmpty { nobodyWaiting() }
+            defer { state.waiters.removeAll() }
+            return Array(state.waiters.values)
         }
         for waiter in woken {
             waiter.timer.cancel()
@@ -82,13 +84,13 @@ final class TimedWaiters: @unchecked Sendable {
     /// Waits for ``wakeAll(orElse:before:)`` (true), `timeout` or cancellation (false).
     /// `alreadyDone` runs under the lock first; when it returns true the wait ends at once (true).
     func wait(timeout: Duration, unless alreadyDone: @escaping @Sendable () -> Bool) async -> Bool {
-        let id: UInt64 = lock.withLock {
-            nextID += 1
-            return nextID
+        let id: UInt64 = state.withLock { state in
+            state.nextID += 1
+            return state.nextID
         }
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
-                let immediate: Bool? = lock.withLock {
+                let immediate: Bool? = state.withLock { state in
                     if alreadyDone() { return true }
                     // Checked under the lock: a cancel handler that ran before this found nothing to end.
                     if Task.isCancelled { return false }
@@ -96,7 +98,7 @@ final class TimedWaiters: @unchecked Sendable {
                         try? await Task.sleep(for: timeout)
                         self?.end(id)
                     }
-                    waiters[id] = (continuation, timer)
+                    state.waiters[id] = (continuation, timer)
                     return nil
                 }
                 if let immediate { continuation.resume(returning: immediate) }
@@ -108,7 +110,7 @@ final class TimedWaiters: @unchecked Sendable {
 
     /// Ends one wait with false (timeout or cancellation), if it is still waiting.
     private func end(_ id: UInt64) {
-        guard let waiter = lock.withLock({ waiters.removeValue(forKey: id) }) else { return }
+        guard let waiter = state.withLock({ $0.waiters.removeValue(forKey: id) }) else { return }
         waiter.timer.cancel()
         waiter.continuation.resume(returning: false)
     }

@@ -1,3 +1,4 @@
+import Primitives
 import Alerting
 import CoreMetrics
 import Foundation
@@ -15,7 +16,7 @@ public final class WorkerMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     private let factory: PrometheusMetricsFactory
     /// Rules that had firing alerts at the last refresh, so a rule whose alerts all resolved drops to 0.
-    private let knownFiringRules = LockedValue<Set<String>>([])
+    private let knownFiringRules = LockedBox<Set<String>>([])
 
     /// Metric names, as scraped.
     public enum Name {
@@ -64,7 +65,7 @@ public final class WorkerMetrics: Sendable {
         Gauge(label: Name.oldestPendingAge, factory: factory).record(0)
     }
 
-    private static let processMetrics = LockedValue<WorkerMetrics?>(nil)
+    private static let processMetrics = LockedBox<WorkerMetrics?>(nil)
 
     /// The process's metrics: created and bootstrapped into `MetricsSystem` on the first call
     /// (swift-metrics allows one bootstrap per process), the same instance afterwards.

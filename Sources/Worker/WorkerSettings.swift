@@ -1,3 +1,4 @@
+import Primitives
 import Alerting
 import Outbox
 import Recording
@@ -44,11 +45,11 @@ public struct WorkerSettings: Sendable {
 
 /// The settings in force, swapped atomically on reload.
 public final class WorkerSettingsStore: Sendable {
-    private let current: LockedValue<WorkerSettings>
+    private let current: LockedBox<WorkerSettings>
 
     /// A store holding `settings`.
     public init(_ settings: WorkerSettings) {
-        current = LockedValue(settings)
+        current = LockedBox(settings)
     }
 
     /// The settings in force now.

@@ -1,4 +1,4 @@
-import Backoff
+import Primitives
 import ArgumentParser
 import Config
 import Dispatch
@@ -7,6 +7,7 @@ import Logging
 import Notifiers
 import Postgres
 import ServiceLifecycle
+import UnixSignals
 import Worker
 import YAMLSupport
 
@@ -38,17 +39,22 @@ struct RunCommand: AsyncParsableCommand {
         // cancels the start-up and still means exit 0, never death by signal.
         let group = ServiceGroup(services: [service], gracefulShutdownSignals: [], logger: logger)
         let startup = Task { try await migrateWhenReachable(runtime, database: database, logger: logger) }
-        let shutdownSources = [SIGTERM, SIGINT].map { number in
-            installSignalHandler(number) {
-                logger.notice("received \(number == SIGTERM ? "SIGTERM" : "SIGINT")")
+        // SIGHUP's default action is to die; a reload during start-up applies to the run that follows.
+        // The signals are trapped before this returns, so none can kill the process from here on.
+        let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint, .sighup)
+        let reloader = Reloader(path: config.path, service: service, logger: logger)
+        let signalHandling = Task {
+            for await signal in signals {
+                if signal == .sighup {
+                    reloader.reload()
+                    continue
+                }
+                logger.notice("received \(signal)")
                 startup.cancel()
-                Task { await group.triggerGracefulShutdown() }
+                await group.triggerGracefulShutdown()
             }
         }
-        defer { shutdownSources.forEach { $0.cancel() } }
-        // SIGHUP's default action is to die; a reload during start-up applies to the run that follows.
-        let hangup = Reloader(path: config.path, service: service, logger: logger).installSignalHandler()
-        defer { hangup.cancel() }
+        defer { signalHandling.cancel() }
         do {
             try await startup.value
         } catch is CancellationError {
@@ -100,10 +106,6 @@ struct Reloader: Sendable {
     let service: WorkerService
     let logger: Logger
 
-    func installSignalHandler() -> any DispatchSourceSignal {
-        channelwatch.installSignalHandler(SIGHUP) { reload() }
-    }
-
     func reload() {
         logger.info("SIGHUP: reloading \(path)")
         do {
@@ -125,14 +127,4 @@ struct Reloader: Sendable {
             logger.error("reload refused: \(error); the previous configuration and rules stay in force")
         }
     }
-}
-
-/// Replaces the default action of `number` (usually: die) with `handler`, run on a dispatch
-/// queue; cancel the returned source to stop handling (the signal then stays ignored).
-func installSignalHandler(_ number: Int32, _ handler: @escaping @Sendable () -> Void) -> any DispatchSourceSignal {
-    signal(number, SIG_IGN)
-    let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-    source.setEventHandler(handler: handler)
-    source.resume()
-    return source
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PartnerAPI
+import UnixSignals
 import YAMLSupport
 
 /// `channelwatch simulate`: serves a simulated Partner API from a scenario file until SIGINT/SIGTERM.
@@ -41,8 +42,9 @@ struct SimulateCommand: AsyncParsableCommand {
         }
         say("Timeline: \(loaded.timeline.steps.count) steps, advancing \(loaded.timeline.advance == .manual ? "on POST \(baseURL)/_sim/advance" : "after each complete pass of every partner")")
         say("State: GET \(baseURL)/_sim/state. Stop with Ctrl-C.")
-        let signal = await TerminationSignal.wait()
-        say("Received \(signal), stopping.")
+        var signals = await UnixSignalsSequence(trapping: .sigint, .sigterm).makeAsyncIterator()
+        let signal = await signals.next()
+        say("Received \(signal?.description ?? "a stop request"), stopping.")
         await simulator.stop()
     }
 }
@@ -50,42 +52,4 @@ struct SimulateCommand: AsyncParsableCommand {
 /// Writes a line to stdout at once (unbuffered), so scripts waiting for the URL see it.
 private func say(_ line: String) {
     FileHandle.standardOutput.write(Data((line + "\n").utf8))
-}
-
-/// Waits for SIGINT or SIGTERM without letting the default handler kill the process first.
-enum TerminationSignal {
-    static func wait() async -> String {
-        await withCheckedContinuation { (continuation: CheckedContinuation<String, Never>) in
-            let resumed = ResumeOnce(continuation)
-            for (number, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")] {
-                signal(number, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-                source.setEventHandler { resumed.resume(name) }
-                source.resume()
-                resumed.keep(source)
-            }
-        }
-    }
-}
-
-/// Resumes a continuation at most once, and keeps the signal sources alive meanwhile.
-/// `@unchecked Sendable`: every access to the mutable state holds `lock`.
-final class ResumeOnce: @unchecked Sendable {
-    private let lock = NSLock()
-    private var continuation: CheckedContinuation<String, Never>?
-    private var sources: [any DispatchSourceSignal] = []
-
-    init(_ continuation: CheckedContinuation<String, Never>) { self.continuation = continuation }
-
-    func keep(_ source: any DispatchSourceSignal) {
-        lock.withLock { sources.append(source) }
-    }
-
-    func resume(_ value: String) {
-        let pending: CheckedContinuation<String, Never>? = lock.withLock {
-            defer { continuation = nil }
-            return continuation
-        }
-        pending?.resume(returning: value)
-    }
 }

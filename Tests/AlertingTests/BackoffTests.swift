@@ -1,4 +1,4 @@
-import Backoff
+import Primitives
 import Testing
 
 /// The one backoff behind page retries, delivery retries and database reconnects.

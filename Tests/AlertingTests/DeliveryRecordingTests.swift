@@ -1,3 +1,4 @@
+import Primitives
 import Alerting
 import Outbox
 import Config
@@ -56,31 +57,27 @@ import Testing
 }
 
 /// The delivery pass under test, handed to the receiver once it exists.
-final class PassHolder: @unchecked Sendable {
-    // @unchecked Sendable: `task` is guarded by `lock`.
-    private let lock = NSLock()
-    private var task: Task<DeliveryWorker.Summary, any Error>?
-    func set(_ task: Task<DeliveryWorker.Summary, any Error>) { lock.withLock { self.task = task } }
-    func get() -> Task<DeliveryWorker.Summary, any Error>? { lock.withLock { task } }
+final class PassHolder: Sendable {
+    private let task = LockedBox<Task<DeliveryWorker.Summary, any Error>?>(nil)
+    func set(_ task: Task<DeliveryWorker.Summary, any Error>) { self.task.value = task }
+    func get() -> Task<DeliveryWorker.Summary, any Error>? { task.value }
 }
 
 /// Accepts every notification, cancelling the pass before it answers.
-final class CancellingReceiver: Receiver, @unchecked Sendable {
-    // @unchecked Sendable: `count` is guarded by `lock`.
+final class CancellingReceiver: Receiver, Sendable {
     let name: String
     private let pass: PassHolder
-    private let lock = NSLock()
-    private var count = 0
+    private let count = LockedBox(0)
 
     init(name: String, pass: PassHolder) {
         self.name = name
         self.pass = pass
     }
 
-    var sends: Int { lock.withLock { count } }
+    var sends: Int { count.value }
 
     func deliver(_ notification: NotificationPayload, kind: DeliveryKind) async -> DeliveryOutcome {
-        lock.withLock { count += 1 }
+        count.withLock { $0 += 1 }
         while pass.get() == nil { try? await Task.sleep(for: .milliseconds(5)) }
         pass.get()?.cancel()
         return .delivered

@@ -1,16 +1,15 @@
+import Primitives
 import Curl
 import Foundation
 import TestSupport
 import Testing
 
 /// Counts ticks from a task running on the cooperative pool.
-private final class TickCounter: @unchecked Sendable {
-    // `@unchecked Sendable`: `count` is only touched under `lock`.
-    private let lock = NSLock()
-    private var count = 0
+private final class TickCounter: Sendable {
+    private let count = LockedBox(0)
 
-    func tick() { lock.withLock { count += 1 } }
-    var value: Int { lock.withLock { count } }
+    func tick() { count.withLock { $0 += 1 } }
+    var value: Int { count.value }
 }
 
 /// Blocks each arriving sink thread until `expected` have arrived (or the timeout passes).

@@ -1,3 +1,4 @@
+import Primitives
 import Alerting
 import Config
 import Crypto
@@ -220,10 +221,8 @@ struct WebhookReceiverTests {
 }
 
 /// Lines written by a console receiver.
-private final class LockedLines: @unchecked Sendable {
-    // @unchecked Sendable: `lines` is guarded by `lock`.
-    private let lock = NSLock()
-    private var lines: [String] = []
-    func append(_ line: String) { lock.withLock { lines.append(line) } }
-    var all: [String] { lock.withLock { lines } }
+private final class LockedLines: Sendable {
+    private let lines = LockedBox<[String]>([])
+    func append(_ line: String) { lines.withLock { $0.append(line) } }
+    var all: [String] { lines.value }
 }

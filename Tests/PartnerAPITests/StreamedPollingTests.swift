@@ -1,3 +1,4 @@
+import Primitives
 import Foundation
 import JSON
 import Testing
@@ -8,12 +9,10 @@ import Testing
 @Suite("Streamed polling")
 struct StreamedPollingTests {
     /// Batches received, in order, under a lock.
-    final class Received: @unchecked Sendable {
-        // @unchecked Sendable: `batches` is guarded by `lock`.
-        private let lock = NSLock()
-        private var stored: [ChannelBatch] = []
-        func add(_ batch: ChannelBatch) { lock.withLock { stored.append(batch) } }
-        var batches: [ChannelBatch] { lock.withLock { stored } }
+    final class Received: Sendable {
+        private let stored = LockedBox<[ChannelBatch]>([])
+        func add(_ batch: ChannelBatch) { stored.withLock { $0.append(batch) } }
+        var batches: [ChannelBatch] { stored.value }
     }
 
     @Test("every channel is handed on exactly once, page by page, and the result keeps none")

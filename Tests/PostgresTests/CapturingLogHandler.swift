@@ -1,3 +1,4 @@
+import Primitives
 import Foundation
 import Logging
 
@@ -10,13 +11,11 @@ struct CapturingLogHandler: LogHandler {
         let metadata: Logger.Metadata
     }
 
-    final class Store: @unchecked Sendable {
-        // @unchecked Sendable: `entries` is only touched while holding `lock`.
-        private let lock = NSLock()
-        private var entries: [Entry] = []
+    final class Store: Sendable {
+        private let entries = LockedBox<[Entry]>([])
 
-        func append(_ entry: Entry) { lock.withLock { entries.append(entry) } }
-        var all: [Entry] { lock.withLock { entries } }
+        func append(_ entry: Entry) { entries.withLock { $0.append(entry) } }
+        var all: [Entry] { entries.value }
     }
 
     let store: Store

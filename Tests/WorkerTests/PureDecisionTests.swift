@@ -1,4 +1,4 @@
-import Backoff
+import Primitives
 import Foundation
 import Testing
 import Worker

@@ -1,4 +1,4 @@
-import Backoff
+import Primitives
 
 /// When to retry a failed page request: exponential backoff with full jitter, `Retry-After`
 /// honoured, bounded by an attempt limit and by what is left of the poll's deadline.
