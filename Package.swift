@@ -108,8 +108,11 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
-        // Starting PostgreSQL servers of our own (the demo's private cluster; the tests' throwaway ones).
-        .target(name: "LocalPostgres", dependencies: ["Primitives"]),
+        // A database of our own for the demo, the bench and the tests: on the server DATABASE_URL names, else on a private server.
+        .target(name: "LocalPostgres", dependencies: [
+            "Postgres", "Primitives",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
 
         // The zero-configuration tour: simulator + PostgreSQL + shipped rules + console.
         .target(name: "Demo", dependencies: [

@@ -60,43 +60,35 @@ struct DemoCommand: AsyncParsableCommand {
     /// The server of DATABASE_URL/PG* when reachable (a fresh `channelwatch_demo` database on it),
     /// else a private server under the working directory.
     private func prepareDatabase(logger: Logger) async throws -> (String, PrivatePostgres?) {
-        let given = ProcessInfo.processInfo.environment["DATABASE_URL"] ?? ""
         let name = ProcessInfo.processInfo.environment["CHANNELWATCH_DEMO_DATABASE"].flatMap { $0.isEmpty ? nil : $0 }
             ?? "channelwatch_demo"
-        guard name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
+        guard DatabaseServer.isPlainIdentifier(name) else {
             printToStandardError("error: CHANNELWATCH_DEMO_DATABASE must be letters, digits and _ only")
             throw ExitCode.failure
         }
-        let probe = PostgresClient(PostgresConfiguration(connectionString: given, applicationName: "channelwatch-demo",
-                                                         poolSize: 1, connectTimeoutSeconds: 3), logger: logger)
-        let reachable = (try? await probe.query("SELECT 1")) != nil
-        if reachable {
-            do {
-                try await probe.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
-                try await probe.execute("CREATE DATABASE \(name)")
-            } catch {
-                await probe.close()
-                printToStandardError("error: the demo needs to create the database \(name) on "
-                                     + "\(PostgresConfiguration(connectionString: given).redactedDescription): \(error)")
-                throw ExitCode.failure
-            }
-            await probe.close()
-            guard let demo = PostgresConfiguration(connectionString: given).replacingDatabase(with: name) else {
-                printToStandardError("error: DATABASE_URL is not a valid libpq connection string")
-                throw ExitCode.failure
-            }
-            print("Using PostgreSQL at \(demo.redactedDescription) (database \(name), created afresh).")
-            return (demo.connectionString, nil)
-        }
-        await probe.close()
         let directory = URL(fileURLWithPath: ".channelwatch-demo/postgres").standardizedFileURL
-        print("No PostgreSQL reachable through DATABASE_URL/PG*: starting a private one under \(directory.path) …")
+        let server: DatabaseServer
         do {
-            let server = try await PrivatePostgres.start(in: directory)
-            return (server.connectionString(), server)
+            server = try await DatabaseServer.locate(applicationName: "channelwatch-demo", logger: logger) {
+                print("No PostgreSQL reachable through DATABASE_URL/PG*: starting a private one under \(directory.path) …")
+                return try await PrivatePostgres.start(in: directory)
+            }
         } catch {
             printToStandardError("error: could not start a private PostgreSQL: \(error)")
             throw ExitCode.failure
+        }
+        switch server {
+        case .private(let privateServer):
+            return (privateServer.connectionString(), privateServer)
+        case .external:
+            do {
+                let demo = try await server.createDatabase(name, replacing: true, logger: logger)
+                print("Using PostgreSQL at \(demo.redactedDescription) (database \(name), created afresh).")
+                return (demo.connectionString, nil)
+            } catch {
+                printToStandardError("error: the demo \(error)")
+                throw ExitCode.failure
+            }
         }
     }
 

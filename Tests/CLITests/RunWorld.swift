@@ -58,7 +58,7 @@ struct RunWorld: Sendable {
     /// Starts `channelwatch run` in the background on a free listen port. Delivery leases are
     /// one second, so a delivery abandoned by a stopped worker is retried without a long wait.
     func startWorker(extraEnvironment: [String: String] = [:]) throws -> RunningWorker {
-        let port = try FreePort.reserve()
+        let port = try LoopbackPort.free()
         var environment = [
             "PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory(), "LANG": "C.UTF-8",
             "CW_TEST_API_KEY": Self.apiKey, "CW_TEST_DATABASE": database.connectionString,

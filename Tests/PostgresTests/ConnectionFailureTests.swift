@@ -33,7 +33,7 @@ import TestSupport
     }
 
     @Test func unreachableServerFailsQuicklyWithoutRevealingThePassword() async throws {
-        let port = try PostgresCluster.unusedLoopbackPort()
+        let port = try LoopbackPort.free()
         let configuration = PostgresConfiguration(
             connectionString: "postgresql://someone:TopSecret42@127.0.0.1:\(port)/db", connectTimeoutSeconds: 2)
         let client = PostgresClient(configuration, logger: Logger(label: "test"))

@@ -33,7 +33,7 @@ actor PostgresClusterRegistry {
         return try await sharedClusterTask!.value
     }
 
-    /// `DATABASE_URL` (or `PG*` variables) when set and reachable, else the shared cluster.
+    /// The server `DATABASE_URL` (or the `PG*` variables) names when reachable, else the shared cluster.
     func server() async throws -> PostgresTestServer {
         if serverTask == nil {
             serverTask = Task { try await Self.discoverServer() }
@@ -42,24 +42,10 @@ actor PostgresClusterRegistry {
     }
 
     private static func discoverServer() async throws -> PostgresTestServer {
-        let environment = ProcessInfo.processInfo.environment
-        let url = environment["DATABASE_URL"] ?? ""
-        let hasPGVariables = ["PGHOST", "PGPORT", "PGDATABASE", "PGUSER", "PGSERVICE"].contains {
-            !(environment[$0] ?? "").isEmpty
-        }
-        if !url.isEmpty || hasPGVariables {
-            let logger = Logger(label: "test.postgres.external")
-            let client = PostgresClient(
-                PostgresConfiguration(connectionString: url, applicationName: "channelwatch-test-admin",
-                                      poolSize: 2, connectTimeoutSeconds: 3),
-                logger: logger)
-            do {
-                _ = try await client.query("SELECT 1")
-                return .external(client)
-            } catch {
-                logger.warning("the configured test database server is unreachable (\(error)); starting a throwaway cluster")
-                await client.close()
-            }
+        let logger = Logger(label: "test.postgres.external")
+        if var given = await DatabaseServer.reachableFromEnvironment(applicationName: "channelwatch-test-admin", logger: logger) {
+            given.poolSize = 2
+            return .external(PostgresClient(given, logger: logger))
         }
         return .cluster(try await PostgresClusterRegistry.shared.sharedCluster())
     }

@@ -33,7 +33,7 @@ public final class TLSTestServer: Sendable {
         var lastError: (any Error)?
         // The port is free when chosen but may be taken before s_server binds it: retry.
         for _ in 0..<5 {
-            let candidate = try FreePort.reserve()
+            let candidate = try LoopbackPort.free()
             let handle = try SubprocessHandle.launch(
                 "openssl",
                 ["s_server", "-accept", "127.0.0.1:\(candidate)", "-cert", "server.pem", "-key", "server.key", "-www", "-quiet"],

@@ -4,7 +4,7 @@ import Postgres
 
 /// A fresh, empty database for one test, on a real PostgreSQL server.
 ///
-/// The server is `DATABASE_URL` (or the `PG*` variables) when set and reachable, otherwise one
+/// The server is the one `DATABASE_URL` (or the `PG*` variables) names when reachable, otherwise one
 /// throwaway cluster per test process (see ``PostgresCluster``). Each TestDatabase is its own
 /// `CREATE DATABASE cwtest_...`, so tests running in parallel never see each other's rows.
 public final class TestDatabase: Sendable {
@@ -42,7 +42,7 @@ public final class TestDatabase: Sendable {
             try await PostgresClusterRegistry.shared.server()
         }
         let name = databaseName(for: function)
-        try await server.adminClient.execute("CREATE DATABASE \(name)")
+        try await DatabaseServer.createDatabase(name, replacing: false, using: server.adminClient)
         let configuration: PostgresConfiguration
         switch server {
         case .cluster(let cluster):
@@ -82,7 +82,7 @@ public final class TestDatabase: Sendable {
     /// Closes the client and drops the database, disconnecting anyone still connected.
     public func drop() async throws {
         await client.close()
-        try await adminClient.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+        try await DatabaseServer.dropDatabase(name, using: adminClient)
     }
 
     /// Terminates every server session connected to this database (pg_terminate_backend, waiting

@@ -4,19 +4,6 @@ import Foundation
 import Glibc
 #endif
 
-/// Finds TCP ports on 127.0.0.1 for tests.
-public enum FreePort {
-    /// A port that was free a moment ago: bound to port 0, read back, then released.
-    ///
-    /// Another process may grab it before the caller binds it; use it for servers that bind
-    /// immediately (retry on failure) or for "connection refused" targets.
-    public static func reserve() throws -> Int {
-        let listener = try ListeningSocket(port: 0)
-        defer { listener.close() }
-        return listener.port
-    }
-}
-
 /// Errors raised while setting up loopback test servers; says which call failed and why.
 public struct SinkSocketError: Error, CustomStringConvertible {
     /// What was being done, e.g. `bind 127.0.0.1:0`.
