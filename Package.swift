@@ -122,7 +122,9 @@ let package = Package(
 
         // `channelwatch bench`: throughput, latency and memory figures against the simulator and a real PostgreSQL.
         .target(name: "Bench", dependencies: [
-            "Alerting", "Config", "Curl", "JSON", "LocalPostgres", "Notifiers", "Outbox", "PartnerAPI", "Postgres", "Recording", "Rules", "Worker",
+            "Alerting", "Config", "Curl", "JSON", "LocalPostgres", "Notifiers", "Outbox", "PartnerAPI", "Postgres", "Primitives",
+            "Recording", "Rules", "Worker",
+            .product(name: "FlyingFox", package: "FlyingFox"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Prometheus", package: "swift-prometheus"),
         ]),

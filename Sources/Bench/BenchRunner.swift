@@ -45,7 +45,7 @@ public struct BenchRunner {
         var sink: WebhookSink?
 
         func release(logger: Logger) async {
-            sink?.stop()
+            await sink?.stop()
             await simulator?.stop()
             await client?.close()
             await database?.remove(logger: logger)
@@ -67,7 +67,7 @@ public struct BenchRunner {
                 resources.client = database.client(logger: logger)
             }
             if [.record, .latency, .deliveries].contains(step), resources.sink == nil {
-                resources.sink = try WebhookSink()
+                resources.sink = try await WebhookSink.start()
             }
             progress("measuring \(step.rawValue) …")
             let measured = try await figures(of: step, rules: rules, resources: resources)

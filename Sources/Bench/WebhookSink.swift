@@ -1,146 +1,98 @@
+import FlyingFox
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
+import PartnerAPI
+import Primitives
 
-/// A minimal HTTP/1.1 webhook endpoint on 127.0.0.1 for the delivery benchmarks: answers every
-/// POST with 200, keeps connections alive (as libcurl reuses them), counts requests and notes
-/// when a request whose body contains a watched marker arrives.
-///
-/// Blocking POSIX sockets, one thread per connection: the delivery worker keeps at most a
-/// handful of connections open, and blocking reads keep the sink's own cost small and steady.
-///
-/// `@unchecked Sendable`: `received`, `watches` and `connections` are only touched while
-/// holding `lock`; the listening descriptor is written once in `init`.
-final class WebhookSink: @unchecked Sendable {
+/// The delivery benchmarks' webhook endpoint on 127.0.0.1, on FlyingFox like the simulator:
+/// answers every POST with 200 `ok`, keeps connections alive (as libcurl reuses them), counts
+/// requests and notes when a request whose body contains a watched marker arrives.
+final class WebhookSink: Sendable {
     /// The port on 127.0.0.1.
     let port: UInt16
-    private let listener: Int32
-    private let lock = NSLock()
-    private var received = 0
-    private var watches: [String: Date?] = [:]
-    private var connections: Set<Int32> = []
-    private var stopped = false
+    private let server: HTTPServer
+    private let serving: Task<Void, any Error>
+    private let record: SinkRecord
 
-    /// Binds an ephemeral port on 127.0.0.1 and starts accepting.
-    init() throws {
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard listener >= 0 else { throw BenchError("webhook sink: socket() failed: errno \(errno)") }
-        var reuse: Int32 = 1
-        setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let listening = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                bind(listener, pointer, length) == 0 && listen(listener, 128) == 0 && getsockname(listener, pointer, &length) == 0
-            }
+    private init(port: UInt16, server: HTTPServer, serving: Task<Void, any Error>, record: SinkRecord) {
+        self.port = port
+        self.server = server
+        self.serving = serving
+        self.record = record
+    }
+
+    /// Listens on an ephemeral port of 127.0.0.1 and serves in the background until ``stop()``.
+    static func start() async throws -> WebhookSink {
+        let record = SinkRecord()
+        let server = try HTTPServer.loopback(port: 0, timeout: 60, handler: SinkHandler(record: record))
+        let serving = Task { try await server.run() }
+        do {
+            try await server.waitUntilListening(timeout: 10)
+        } catch {
+            serving.cancel()
+            throw BenchError("webhook sink: cannot listen on 127.0.0.1: \(error)")
         }
-        guard listening else {
-            let code = errno
-            Glibc.close(listener)
-            throw BenchError("webhook sink: cannot listen on 127.0.0.1: errno \(code)")
+        guard let port = await server.loopbackPort else {
+            serving.cancel()
+            throw BenchError("webhook sink: listening, but on no IPv4 port")
         }
-        self.listener = listener
-        port = UInt16(bigEndian: address.sin_port)
-        let thread = Thread { [self] in acceptLoop() }
-        thread.name = "bench-webhook-sink"
-        thread.start()
+        return WebhookSink(port: port, server: server, serving: serving, record: record)
     }
 
     /// `http://127.0.0.1:PORT/hook`.
     var url: String { "http://127.0.0.1:\(port)/hook" }
 
     /// Requests answered so far.
-    var requestCount: Int {
-        lock.withLock { received }
-    }
+    var requestCount: Int { record.state.value.received }
 
     /// Starts watching for a request whose body contains `marker` (call before causing it).
     func watch(_ marker: String) {
-        lock.withLock { watches[marker] = .some(nil) }
+        record.state.withLock { $0.watches[marker] = .some(nil) }
     }
 
     /// When the first request containing `marker` arrived, or `nil` if none has yet; once it has,
     /// the marker is no longer watched.
     func arrival(of marker: String) -> Date? {
-        lock.withLock {
-            guard let arrived = watches[marker] ?? nil else { return nil }
-            watches[marker] = nil
+        record.state.withLock { state in
+            guard let arrived = state.watches[marker] ?? nil else { return nil }
+            state.watches[marker] = nil
             return arrived
         }
     }
 
-    /// Stops accepting and shuts every connection down; threads end on their own.
-    func stop() {
-        let open: Set<Int32> = lock.withLock {
-            stopped = true
-            return connections
-        }
-        shutdown(listener, Int32(SHUT_RDWR))
-        for descriptor in open { shutdown(descriptor, Int32(SHUT_RDWR)) }
+    /// Stops listening and closes open connections.
+    func stop() async {
+        await server.stop(timeout: 0)
+        serving.cancel()
     }
+}
 
-    private func acceptLoop() {
-        while true {
-            let descriptor = accept(listener, nil, nil)
-            if descriptor < 0 {
-                if errno == EINTR { continue }
-                break
-            }
-            var noDelay: Int32 = 1
-            setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &noDelay, socklen_t(MemoryLayout<Int32>.size))
-            let accepted = lock.withLock {
-                guard !stopped else { return false }
-                connections.insert(descriptor)
-                return true
-            }
-            guard accepted else {
-                Glibc.close(descriptor)
-                break
-            }
-            let thread = Thread { [self] in serve(descriptor) }
-            thread.name = "bench-webhook-connection"
-            thread.start()
-        }
-        Glibc.close(listener)
+/// What the sink has seen.
+private final class SinkRecord: Sendable {
+    struct State {
+        var received = 0
+        /// Watched markers and when the first request containing each arrived.
+        var watches: [String: Date?] = [:]
     }
+    let state = LockedBox(State())
 
-    private func serve(_ descriptor: Int32) {
-        var reader = SinkRequestReader(descriptor: descriptor)
-        while let request = reader.next() {
-            if request.expectsContinue { send("HTTP/1.1 100 Continue\r\n\r\n", to: descriptor) }
-            guard let body = reader.body(length: request.contentLength) else { break }
-            note(body)
-            let closing = request.wantsClose
-            send("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n"
-                 + (closing ? "Connection: close\r\n" : "") + "\r\nok", to: descriptor)
-            if closing { break }
-        }
-        lock.withLock { _ = connections.remove(descriptor) }
-        Glibc.close(descriptor)
-    }
-
-    private func note(_ body: [UInt8]) {
+    func note(_ body: Data) {
         let now = Date()
-        lock.withLock {
-            received += 1
-            guard !watches.isEmpty else { return }
+        state.withLock { state in
+            state.received += 1
+            guard !state.watches.isEmpty else { return }
             let text = String(decoding: body, as: UTF8.self)
-            for (marker, arrived) in watches where arrived == nil && text.contains(marker) {
-                watches[marker] = .some(now)
+            for (marker, arrived) in state.watches where arrived == nil && text.contains(marker) {
+                state.watches[marker] = .some(now)
             }
         }
     }
+}
 
-    private func send(_ text: String, to descriptor: Int32) {
-        let bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            if written <= 0 { return }
-            offset += written
-        }
+private struct SinkHandler: HTTPHandler {
+    let record: SinkRecord
+
+    func handleRequest(_ request: HTTPRequest) async throws -> HTTPResponse {
+        record.note(try await request.bodyData)
+        return HTTPResponse(statusCode: .ok, headers: [.contentType: "text/plain"], body: Data("ok".utf8))
     }
 }

@@ -40,11 +40,11 @@ public actor PartnerAPISimulator {
     /// Binds to 127.0.0.1 and serves in the background until ``stop()``.
     public func start() async throws {
         guard server == nil else { return }
-        let address = try sockaddr_in.inet(ip4: "127.0.0.1", port: requestedPort)
         // A long handler timeout: `hang` faults must outlast the client's request timeout.
-        let server = HTTPServer(address: address, timeout: 3600, pool: Self.makePool(),
-                                logger: logRequests ? HTTPServer.defaultLogger() : .disabled,
-                                handler: SimulatorHTTPHandler(state: state))
+        let handler = SimulatorHTTPHandler(state: state)
+        let server = logRequests
+            ? try HTTPServer.loopback(port: requestedPort, timeout: 3600, logger: HTTPServer.defaultLogger(), handler: handler)
+            : try HTTPServer.loopback(port: requestedPort, timeout: 3600, handler: handler)
         self.server = server
         serverTask = Task { try await server.run() }
         do {
@@ -54,17 +54,7 @@ public actor PartnerAPISimulator {
             self.server = nil
             throw SimulatorError(message: "simulator: cannot listen on 127.0.0.1:\(requestedPort): \(error.localizedDescription) (is the port in use?)")
         }
-        if case .ip4(_, let boundPort)? = await server.listeningAddress {
-            port = boundPort
-        }
-    }
-
-    private static func makePool() -> some AsyncSocketPool {
-        #if os(Linux)
-        return SocketPool(queue: NoDelayEventQueue(inner: ePoll(maxEvents: 64)))
-        #else
-        return HTTPServer.defaultPool()
-        #endif
+        port = await server.loopbackPort
     }
 
     /// Waits until the server stops (after ``stop()``) or fails.
