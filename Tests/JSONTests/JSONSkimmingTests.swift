@@ -1,7 +1,6 @@
 import Foundation
 import JSON
 import Testing
-@testable import PartnerAPI
 
 /// ``JSONParser/parseSkimmingElements(_:of:)``: the page reader that validates every byte but
 /// builds only the ids, so its verdicts must match the full parser's.
@@ -47,17 +46,5 @@ struct JSONSkimmingTests {
         let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
         let text = #"{"partner_channels": [{"id": "a", "deep": "# + deep + "}]}"
         #expect(throws: JSONSyntaxError.self) { try JSONParser.parseSkimmingElements(Data(text.utf8), of: "partner_channels") }
-    }
-
-    @Test("a page's channels keep their bytes and parse to the same documents")
-    func pageChannelsParseLikeBefore() throws {
-        let text = #"{"total": 2, "partner_channels": [{"id": "c1", "q": "Low", "n": 1}, {"id": "c2", "x": {"y": [1]}}]}"#
-        let data = Data(text.utf8)
-        let page = try ChannelPage.decode(data)
-        let full = try JSONParser.parse(data)
-        #expect(page.channels.map(\.id) == ["c1", "c2"])
-        #expect(page.channels.map(\.document) == full["partner_channels"].flatMap { if case .array(let a) = $0 { a } else { nil } })
-        #expect(String(decoding: page.channels[0].rawJSON, as: UTF8.self) == #"{"id": "c1", "q": "Low", "n": 1}"#)
-        #expect(page.channels[1].text("x.y.0") == "1")
     }
 }
