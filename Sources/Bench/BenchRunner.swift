@@ -102,6 +102,16 @@ public struct BenchRunner {
                                 value: result.duration.seconds, unit: "s",
                                 note: "\(rules.ruleSet.rules.count) rules, 1 % changed, \(result.facts) facts; "
                                     + "a first poll's or a rule change's work (no target)")]
+        case .templates:
+            let result = TemplateBenchmark(rules: rules.ruleSet).run(events: 20_000)
+            let note = "\(result.compiledTemplates) of \(result.templates) shipped templates compiled; "
+            return [
+                BenchFigure(key: "templates_compiled_ms", label: "render 20,000 events' templates: compiled renderer",
+                            value: result.compiled.seconds * 1000, unit: "ms", note: note + "what the engine uses"),
+                BenchFigure(key: "templates_mustache_ms", label: "render 20,000 events' templates: swift-mustache alone",
+                            value: result.mustache.seconds * 1000, unit: "ms",
+                            note: String(format: "%.1f× the compiled renderer's time", result.mustache.seconds / max(result.compiled.seconds, 1e-9))),
+            ]
         case .latency:
             let pipeline = pipeline(rules: rules, resources: resources, groupBy: ["channel_id"])
             return try await LatencyBenchmark(options: options, pipeline: pipeline, sink: resources.sink!,

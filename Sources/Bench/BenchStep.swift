@@ -16,6 +16,8 @@ public enum BenchStep: String, Sendable, CaseIterable, Codable {
     case latency
     /// Deliveries per second to a local webhook sink, each recorded in PostgreSQL.
     case deliveries
+    /// Rendering 20,000 events' templates: the compiled renderer against swift-mustache alone.
+    case templates
 
     /// Whether the step needs the simulator subprocess.
     var needsSimulator: Bool { [.poll, .pollNaive, .idleRSS, .runPeakRSS, .record].contains(self) }

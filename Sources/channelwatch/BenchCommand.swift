@@ -10,7 +10,7 @@ struct BenchCommand: AsyncParsableCommand {
         abstract: "Measure poll, recording, delivery, latency and memory figures against their targets (use a release build: swift build -c release).",
         discussion: """
             Starts the simulator (a `channelwatch simulate` subprocess), uses a fresh database on the PostgreSQL \
-            server of DATABASE_URL/PG* when reachable (else a private server under a temporary directory) and a \
+            server of DATABASE_URL/PG* when reachable (else a private, durable server under a temporary directory) and a \
             local webhook sink, then prints each figure next to its target. Steps: \
             \(BenchStep.allCases.map(\.rawValue).joined(separator: ", ")).
             """)
