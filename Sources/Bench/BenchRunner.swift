@@ -26,75 +26,55 @@ public struct BenchRunner {
                                  latencyRounds: options.latencyRounds)
         try FileManager.default.createDirectory(at: options.workDirectory, withIntermediateDirectories: true)
         let rules = try LoadedRules.load(paths: [options.rulesDirectory.path])
-        var resources = Resources()
+        var context = BenchContext(options: options, logger: logger)
         do {
-            try await measure(into: &report, rules: rules, resources: &resources)
-            await resources.release(logger: logger)
+            try await measure(into: &report, rules: rules, context: &context)
+            await context.release()
         } catch {
-            await resources.release(logger: logger)
+            await context.release()
             throw error
         }
         return report
     }
 
-    /// What the steps share; started on first use.
-    private struct Resources {
-        var simulator: BenchSimulator?
-        var database: BenchDatabase?
-        var client: PostgresClient?
-        var sink: WebhookSink?
-
-        func release(logger: Logger) async {
-            await sink?.stop()
-            await simulator?.stop()
-            await client?.close()
-            await database?.remove(logger: logger)
-        }
-    }
-
-    private func measure(into report: inout BenchReport, rules: LoadedRules, resources: inout Resources) async throws {
+    private func measure(into report: inout BenchReport, rules: LoadedRules, context: inout BenchContext) async throws {
         for step in options.steps {
-            if step.needsSimulator, resources.simulator == nil {
+            if step.needsSimulator, context.startedSimulator == nil {
                 progress("starting the simulator (\(options.channels) channels) …")
-                resources.simulator = try await BenchSimulator.start(channels: options.channels, executable: options.executable,
-                                                                     directory: options.workDirectory)
+                context.startedSimulator = try await BenchSimulator.start(
+                    channels: options.channels, executable: options.executable, directory: options.workDirectory)
             }
-            if step.needsDatabase, resources.database == nil {
+            if step.needsDatabase, context.startedDatabase == nil {
                 progress("preparing PostgreSQL …")
                 let database = try await BenchDatabase.prepare(workDirectory: options.workDirectory,
                                                                migrations: options.migrationsDirectory, logger: logger)
-                resources.database = database
-                resources.client = database.client(logger: logger)
+                context.startedDatabase = database
+                context.startedClient = database.client(logger: logger)
             }
-            if [.record, .latency, .deliveries].contains(step), resources.sink == nil {
-                resources.sink = try await WebhookSink.start()
+            if step.needsSink, context.startedSink == nil {
+                context.startedSink = try await WebhookSink.start()
             }
             progress("measuring \(step.rawValue) …")
-            let measured = try await figures(of: step, rules: rules, resources: resources)
+            let measured = try await figures(of: step, rules: rules, context: context)
             for figure in measured { progress("  \(figure.label): \(BenchReport.format(figure.value, figure.unit))") }
             report.figures += measured
         }
     }
 
-    private func figures(of step: BenchStep, rules: LoadedRules, resources: Resources) async throws -> [BenchFigure] {
-        // The force-unwraps below hold because `measure` started what `step.needs…` asked for.
+    private func figures(of step: BenchStep, rules: LoadedRules, context: BenchContext) async throws -> [BenchFigure] {
         switch step {
         case .poll:
-            return try await PollBenchmark(simulator: resources.simulator!, options: options)
-                .run(concurrency: BenchOptions.concurrency, naive: false)
+            return try await PollBenchmark(context: context).run(concurrency: BenchOptions.concurrency, naive: false)
         case .pollNaive:
-            return try await PollBenchmark(simulator: resources.simulator!, options: options).run(concurrency: 1, naive: true)
+            return try await PollBenchmark(context: context).run(concurrency: 1, naive: true)
         case .idleRSS:
-            return try await IdleRSSBenchmark(options: options, simulator: resources.simulator!,
-                                              database: resources.database!, client: resources.client!).run()
+            return try await IdleRSSBenchmark(context: context).run()
         case .runPeakRSS:
-            return try await RunPeakRSSBenchmark(options: options, simulator: resources.simulator!,
-                                                 database: resources.database!, client: resources.client!).run()
+            return try await RunPeakRSSBenchmark(context: context).run()
         case .record:
-            let pipeline = pipeline(rules: rules, resources: resources, groupBy: ["rule"])
-            return try await RecordBenchmark(simulator: resources.simulator!, options: options, recorder: pipeline.recorder,
-                                             deliveryWorker: pipeline.deliveryWorker, sink: resources.sink!,
-                                             logger: logger).run()
+            let pipeline = pipeline(rules: rules, context: context, groupBy: ["rule"])
+            return try await RecordBenchmark(context: context, recorder: pipeline.recorder,
+                                             deliveryWorker: pipeline.deliveryWorker).run()
         case .rules:
             let result = EvaluationBenchmark(rules: rules.ruleSet).run(pairs: options.channels, changedPercent: 1)
             return [BenchFigure(key: "rules_evaluation_seconds",
@@ -113,17 +93,15 @@ public struct BenchRunner {
                             note: String(format: "%.1f× the compiled renderer's time", result.mustache.seconds / max(result.compiled.seconds, 1e-9))),
             ]
         case .latency:
-            let pipeline = pipeline(rules: rules, resources: resources, groupBy: ["channel_id"])
-            return try await LatencyBenchmark(options: options, pipeline: pipeline, sink: resources.sink!,
-                                              database: resources.client!, logger: logger).run()
+            let pipeline = pipeline(rules: rules, context: context, groupBy: ["channel_id"])
+            return try await LatencyBenchmark(context: context, pipeline: pipeline).run()
         case .deliveries:
-            let pipeline = pipeline(rules: rules, resources: resources, groupBy: ["channel_id"])
-            return try await DeliveryThroughputBenchmark(options: options, pipeline: pipeline, sink: resources.sink!,
-                                                         database: resources.client!).run()
+            let pipeline = pipeline(rules: rules, context: context, groupBy: ["channel_id"])
+            return try await DeliveryThroughputBenchmark(context: context, pipeline: pipeline).run()
         }
     }
 
-    private func pipeline(rules: LoadedRules, resources: Resources, groupBy: [String]) -> BenchPipeline {
-        BenchPipeline(rules: rules, sink: resources.sink!, groupBy: groupBy, database: resources.client!, logger: logger)
+    private func pipeline(rules: LoadedRules, context: BenchContext, groupBy: [String]) -> BenchPipeline {
+        BenchPipeline(rules: rules, sink: context.sink, groupBy: groupBy, database: context.client, logger: logger)
     }
 }

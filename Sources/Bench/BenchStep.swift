@@ -22,6 +22,9 @@ public enum BenchStep: String, Sendable, CaseIterable, Codable {
     /// Whether the step needs the simulator subprocess.
     var needsSimulator: Bool { [.poll, .pollNaive, .idleRSS, .runPeakRSS, .record].contains(self) }
 
+    /// Whether the step needs the webhook sink.
+    var needsSink: Bool { [.record, .latency, .deliveries].contains(self) }
+
     /// Whether the step needs PostgreSQL.
     var needsDatabase: Bool { [.idleRSS, .runPeakRSS, .record, .latency, .deliveries].contains(self) }
 }

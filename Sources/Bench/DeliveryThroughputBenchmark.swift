@@ -7,34 +7,32 @@ import Postgres
 /// that changes D channels queues D deliveries (one group per channel), then one timed
 /// `deliverDue()` claims, sends and settles them all.
 struct DeliveryThroughputBenchmark {
-    let options: BenchOptions
+    let context: BenchContext
     let pipeline: BenchPipeline
-    let sink: WebhookSink
-    let database: PostgresClient
 
     func run() async throws -> [BenchFigure] {
-        var partner = SyntheticPartner(id: "throughput", count: options.deliveries)
+        var partner = SyntheticPartner(id: "throughput", count: context.options.deliveries)
         _ = try await pipeline.recorder.record(partner.poll(), firstPoll: .baseline, failingAfter: 3)
-        for index in 0..<options.deliveries { partner.lowerQuality(of: index) }
+        for index in 0..<context.options.deliveries { partner.lowerQuality(of: index) }
         let queueWatch = Stopwatch()
         let outcome = try await pipeline.recorder.record(partner.poll(), firstPoll: .notify, failingAfter: 3)
         let queueSeconds = queueWatch.wallSeconds
         let pending = try await count("status = 'pending'")
-        guard outcome.deliveries == options.deliveries, pending >= options.deliveries else {
+        guard outcome.deliveries == context.options.deliveries, pending >= context.options.deliveries else {
             throw BenchError("deliveries: the poll queued \(outcome.deliveries) deliveries (\(pending) pending), "
-                             + "expected \(options.deliveries)")
+                             + "expected \(context.options.deliveries)")
         }
 
-        let requestsBefore = sink.requestCount
+        let requestsBefore = context.sink.requestCount
         let watch = Stopwatch()
         let summary = try await pipeline.deliveryWorker.deliverDue()
         let wall = watch.wallSeconds
         let cpu = watch.cpuSeconds
-        let received = sink.requestCount - requestsBefore
+        let received = context.sink.requestCount - requestsBefore
         let recorded = try await count("status = 'delivered'")
-        guard summary.delivered >= options.deliveries, received == summary.delivered, recorded >= summary.delivered else {
+        guard summary.delivered >= context.options.deliveries, received == summary.delivered, recorded >= summary.delivered else {
             throw BenchError("deliveries: delivered \(summary.delivered), sink received \(received), "
-                             + "\(recorded) recorded as delivered; expected \(options.deliveries) each "
+                             + "\(recorded) recorded as delivered; expected \(context.options.deliveries) each "
                              + "(\(summary.retrying) retrying, \(summary.dead) dead)")
         }
         let rate = Double(summary.delivered) / wall
@@ -47,6 +45,6 @@ struct DeliveryThroughputBenchmark {
     }
 
     private func count(_ condition: String) async throws -> Int {
-        try await database.query("SELECT count(*)::int8 AS n FROM deliveries WHERE \(condition)")[0].decode(Int.self, "n")
+        try await context.client.query("SELECT count(*)::int8 AS n FROM deliveries WHERE \(condition)")[0].decode(Int.self, "n")
     }
 }

@@ -11,14 +11,11 @@ import Postgres
 /// runtime's and Foundation's shared libraries, the same worker is about 5 MB larger (ten more
 /// files' symbol tables, relocations and partly used code pages), which the note points out.
 struct IdleRSSBenchmark {
-    let options: BenchOptions
-    let simulator: BenchSimulator
-    let database: BenchDatabase
-    let client: PostgresClient
+    let context: BenchContext
 
     func run() async throws -> [BenchFigure] {
-        let worker = try BenchWorkerProcess.start("idle-run", step: "idle-rss", configYAML: configYAML(), options: options,
-                                                  database: database, client: client)
+        let worker = try BenchWorkerProcess.start("idle-run", step: "idle-rss", configYAML: configYAML(), options: context.options,
+                                                  database: context.database, client: context.client)
         do {
             try await worker.waitForFirstPoll(of: BenchSimulator.idlePartner)
             // Let the first poll's buffers go and the loops reach their sleep.
@@ -42,13 +39,13 @@ struct IdleRSSBenchmark {
         # Written by `channelwatch bench` for the idle-RSS figure.
         partners:
           - id: \(BenchSimulator.idlePartner)
-            api_key: \(simulator.apiKey)
-            base_url: \(simulator.baseURL)
+            api_key: \(context.simulator.apiKey)
+            base_url: \(context.simulator.baseURL)
             concurrency: 1
         database:
           url: ${CHANNELWATCH_BENCH_DATABASE_URL}
         poll: {interval: 1h, jitter: 1s, timeout: 1m}
-        rules: ["\(options.rulesDirectory.path)"]
+        rules: ["\(context.options.rulesDirectory.path)"]
 
         """
     }

@@ -9,20 +9,17 @@ import Worker
 /// on its LISTEN connection), timed from the moment the poll's result is ready to the moment
 /// the sink has read the request.
 struct LatencyBenchmark {
-    let options: BenchOptions
+    let context: BenchContext
     let pipeline: BenchPipeline
-    let sink: WebhookSink
-    let database: PostgresClient
-    let logger: Logger
 
     func run() async throws -> [BenchFigure] {
-        var partner = SyntheticPartner(id: "latency", count: options.latencyChannels)
+        var partner = SyntheticPartner(id: "latency", count: context.options.latencyChannels)
         // What already holds is recorded without notifying, so every delivery below is one round's.
         _ = try await pipeline.recorder.record(partner.poll(), firstPoll: .baseline, failingAfter: 3)
 
         let stop = StopSignal()
-        let loop = DeliveryLoop(settings: WorkerSettingsStore(pipeline.settings), database: database,
-                                metrics: pipeline.metrics, logger: logger, wake: WakeSignal())
+        let loop = DeliveryLoop(settings: WorkerSettingsStore(pipeline.settings), database: context.client,
+                                metrics: pipeline.metrics, logger: context.logger, wake: WakeSignal())
         let loopTask = Task { await loop.run(until: stop) }
         let measured: Result<[Double], any Error>
         do {
@@ -35,7 +32,7 @@ struct LatencyBenchmark {
         await loopTask.value
         var latencies = try measured.get()
         latencies.sort()
-        let note = "\(latencies.count) polls of a \(options.latencyChannels)-channel partner, 1 channel changed each; "
+        let note = "\(latencies.count) polls of a \(context.options.latencyChannels)-channel partner, 1 channel changed each; "
             + "mean \(BenchReport.format(latencies.reduce(0, +) / Double(latencies.count), "ms"))"
         return [
             BenchFigure(key: "latency_p50_ms", label: "poll end → webhook receipt: p50", value: Self.percentile(latencies, 50),
@@ -50,10 +47,10 @@ struct LatencyBenchmark {
         // The loop's LISTEN session must be up before the first NOTIFY, or round 1 waits for the retry check.
         try await Task.sleep(for: .milliseconds(500))
         var latencies: [Double] = []
-        for round in 0..<options.latencyRounds {
+        for round in 0..<context.options.latencyRounds {
             partner.lowerQuality(of: round)
             let marker = partner.channelID(round)
-            sink.watch(marker)
+            context.sink.watch(marker)
             let poll = partner.poll()
             let outcome = try await pipeline.recorder.record(poll, firstPoll: .notify, failingAfter: 3)
             guard outcome.deliveries == 1 else {
@@ -72,7 +69,7 @@ struct LatencyBenchmark {
     private func waitForArrival(of marker: String, timeout: Duration) async throws -> Date? {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            if let arrival = sink.arrival(of: marker) { return arrival }
+            if let arrival = context.sink.arrival(of: marker) { return arrival }
             try await Task.sleep(for: .milliseconds(1))
         }
         return nil

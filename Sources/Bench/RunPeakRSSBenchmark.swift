@@ -7,27 +7,24 @@ import Postgres
 /// N new snapshots — the largest poll there is. Measured as `VmHWM` once that poll is recorded.
 /// The tables are emptied afterwards, so the `record` step starts from nothing as well.
 struct RunPeakRSSBenchmark {
-    let options: BenchOptions
-    let simulator: BenchSimulator
-    let database: BenchDatabase
-    let client: PostgresClient
+    let context: BenchContext
 
     func run() async throws -> [BenchFigure] {
         try await emptyTables()
-        let worker = try BenchWorkerProcess.start("peak-run", step: "run-rss", configYAML: configYAML(), options: options,
-                                                  database: database, client: client)
+        let worker = try BenchWorkerProcess.start("peak-run", step: "run-rss", configYAML: configYAML(), options: context.options,
+                                                  database: context.database, client: context.client)
         let started = ContinuousClock.now
         do {
             try await worker.waitForFirstPoll(of: BenchSimulator.benchPartner)
             let recorded = (ContinuousClock.now - started).seconds
             let peak = try worker.statusMegabytes("VmHWM")
             let rss = try worker.statusMegabytes("VmRSS")
-            let note = "VmHWM of the worker over its first poll (\(options.channels) new snapshots, recorded "
+            let note = "VmHWM of the worker over its first poll (\(context.options.channels) new snapshots, recorded "
                 + "\(BenchReport.format(recorded, "s")) after start); VmRSS then \(BenchReport.format(rss, "MB"))"
                 + worker.smapsSplit() + worker.linkageNote()
             await worker.stop()
             try await emptyTables()
-            return [BenchFigure(key: "run_peak_rss_mb", label: "peak RSS of `channelwatch run`, \(options.channels) channels",
+            return [BenchFigure(key: "run_peak_rss_mb", label: "peak RSS of `channelwatch run`, \(context.options.channels) channels",
                                 value: peak, unit: "MB", target: 150, note: note)]
         } catch {
             await worker.stop()
@@ -36,7 +33,7 @@ struct RunPeakRSSBenchmark {
     }
 
     private func emptyTables() async throws {
-        try await client.execute("""
+        try await context.client.execute("""
             TRUNCATE channel_snapshots, partner_state, polls, events, alerts, deliveries, delivery_events,
                      alert_notifications CASCADE
             """)
@@ -47,14 +44,14 @@ struct RunPeakRSSBenchmark {
         # Written by `channelwatch bench` for the peak-RSS figure of `run`.
         partners:
           - id: \(BenchSimulator.benchPartner)
-            api_key: \(simulator.apiKey)
-            base_url: \(simulator.baseURL)
+            api_key: \(context.simulator.apiKey)
+            base_url: \(context.simulator.baseURL)
             concurrency: \(BenchOptions.concurrency)
             first_poll: baseline
         database:
           url: ${CHANNELWATCH_BENCH_DATABASE_URL}
         poll: {interval: 1h, jitter: 1s, timeout: 10m}
-        rules: ["\(options.rulesDirectory.path)"]
+        rules: ["\(context.options.rulesDirectory.path)"]
 
         """
     }

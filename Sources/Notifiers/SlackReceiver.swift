@@ -36,17 +36,8 @@ public struct SlackReceiver: Receiver {
         } catch {
             return .dead(reason: "\(label): could not encode the Slack message: \(error)")
         }
-        let request = HTTPRequest(
-            method: "POST", url: url.revealed,
-            headers: [HTTPHeader(name: "Content-Type", value: "application/json; charset=utf-8")],
-            body: body, connectTimeout: min(timeout, .seconds(10)), timeout: timeout,
-            maxResponseBytes: 64 * 1024, redaction: .hidePath)
-        do {
-            let response = try await client.send(request)
-            return ReceiverResponse(status: response.status, body: response.bodyText, retryAfter: response.retryAfter)
-                .outcome(.slack, receiver: "\(label) (\(request.redactedURL))", reasonText: reasonText)
-        } catch {
-            return TransportFailure.outcome(for: error, receiver: label, reasonText: reasonText)
-        }
+        let post = ReceiverPost(url: url, service: .slack, label: label, client: client, timeout: timeout,
+                                reasonText: reasonText)
+        return await post.send(body, headers: [HTTPHeader(name: "Content-Type", value: "application/json; charset=utf-8")])
     }
 }

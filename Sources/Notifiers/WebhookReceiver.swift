@@ -69,18 +69,9 @@ public struct WebhookReceiver: Receiver {
                 name: WebhookSignature.headerName,
                 value: WebhookSignature.headerValue(secret: secret, body: body, timestamp: timestamp)))
         }
-        // The path and query of a webhook URL often carry a token, so errors show the host only.
-        let request = HTTPRequest(
-            method: "POST", url: url.revealed, headers: headers, body: body,
-            connectTimeout: min(timeout, .seconds(10)), timeout: timeout,
-            maxResponseBytes: 64 * 1024, redaction: .hidePath)
-        do {
-            let response = try await client.send(request)
-            return ReceiverResponse(status: response.status, body: response.bodyText, retryAfter: response.retryAfter)
-                .outcome(.webhook, receiver: "\(label) (\(request.redactedURL))", reasonText: reasonText)
-        } catch {
-            return TransportFailure.outcome(for: error, receiver: label, reasonText: reasonText)
-        }
+        let post = ReceiverPost(url: url, service: .webhook, label: label, client: client, timeout: timeout,
+                                reasonText: reasonText)
+        return await post.send(body, headers: headers)
     }
 
     /// Masks the URL's credential parts and the signing secret in failure reasons.
