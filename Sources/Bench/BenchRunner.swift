@@ -1,3 +1,4 @@
+import Primitives
 import Alerting
 import Foundation
 import Logging

@@ -1,3 +1,4 @@
+import Primitives
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -67,9 +68,3 @@ struct Stopwatch {
     var cpuSeconds: Double { ProcessUsage.cpuSeconds() - startCPU }
 }
 
-extension Duration {
-    /// The duration in seconds, as a `Double`.
-    var seconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
-    }
-}

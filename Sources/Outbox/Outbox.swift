@@ -1,3 +1,4 @@
+import Primitives
 import Alerting
 import Foundation
 import Postgres
@@ -176,13 +177,6 @@ public struct Outbox: Sendable {
             UPDATE deliveries SET status = 'pending', next_attempt_at = now(), created_at = now(), attempts = 0
             WHERE status = 'dead'
             """)
-    }
-}
-
-extension Duration {
-    /// The duration in seconds, as a floating-point number.
-    var seconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }
 

@@ -155,7 +155,7 @@ public struct DeliveryLoop: Sendable {
     }
 
     private func logFailure(_ error: any Error, retryIn delay: Duration, while activity: String = "delivering") {
-        let seconds = Int(delay.secondsValue.rounded())
+        let seconds = Int(delay.seconds.rounded())
         if let error = error as? PostgresError, error.isConnectionProblem {
             logger.error("database unreachable: \(error.message); \(activity) paused, retrying in \(seconds) s")
         } else {

@@ -164,7 +164,7 @@ public final class PartnerPollLoop: Sendable {
         let rows = try await connection.query("""
             SELECT last_poll_at > now() - make_interval(secs => $2) AS recent
             FROM partner_state WHERE partner_id = $1
-            """, [.text(partnerID), .double(window.secondsValue)])
+            """, [.text(partnerID), .double(window.seconds)])
         return try rows.first?.decode(Bool?.self, "recent") ?? false
     }
 
@@ -196,7 +196,7 @@ public final class PartnerPollLoop: Sendable {
         var metadata: Logger.Metadata = [
             "partner": "\(partnerID)", "pages": "\(poll.pages)", "channels": "\(poll.channelCount)",
             "changed": "\(outcome.changedChannels)", "events": "\(outcome.events.count)",
-            "deliveries": "\(outcome.deliveries)", "duration": "\(String(format: "%.3f", duration.secondsValue))s",
+            "deliveries": "\(outcome.deliveries)", "duration": "\(String(format: "%.3f", duration.seconds))s",
             "complete": "\(outcome.complete)",
         ]
         if let failure = poll.failure {
@@ -210,7 +210,7 @@ public final class PartnerPollLoop: Sendable {
     }
 
     private func logDatabaseFailure(_ error: any Error, retryIn delay: Duration) {
-        let seconds = Int(delay.secondsValue.rounded())
+        let seconds = Int(delay.seconds.rounded())
         let metadata: Logger.Metadata = ["partner": "\(partnerID)"]
         if let error = error as? PostgresError, error.isConnectionProblem {
             logger.error("database unreachable: \(error.message); poll not recorded, retrying in \(seconds) s",

@@ -1,3 +1,4 @@
+import Primitives
 import Foundation
 
 /// Decides `/readyz` from plain facts: the database answered, and every partner was
@@ -35,7 +36,7 @@ public struct ReadinessPolicy: Sendable, Equatable {
             // Partner ages come from the database, so without it there is nothing more to judge.
             return ["database: \(problem)"]
         }
-        let limit = interval.secondsValue * 2
+        let limit = interval.seconds * 2
         var problems: [String] = []
         for partner in observation.secondsSinceLastPoll.keys.sorted() {
             switch observation.secondsSinceLastPoll[partner] ?? nil {

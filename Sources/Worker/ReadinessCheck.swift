@@ -1,3 +1,4 @@
+import Primitives
 import Foundation
 import Postgres
 
@@ -24,7 +25,7 @@ public struct ReadinessCheck: Sendable {
     public func problems() async -> [String] {
         let config = settings.settings.config
         let partnerIDs = config.partners.map(\.id)
-        let sinceStart = (ContinuousClock.now - startedAt).secondsValue
+        let sinceStart = (ContinuousClock.now - startedAt).seconds
         var observation = ReadinessPolicy.Observation(databaseProblem: nil, secondsSinceLastPoll: [:],
                                                       secondsSinceStart: sinceStart)
         do {
@@ -32,7 +33,7 @@ public struct ReadinessCheck: Sendable {
                 try await lastPollAges(partnerIDs)
             }
         } catch is ReadinessTimeout {
-            observation.databaseProblem = "did not answer SELECT 1 within \(Int(timeout.secondsValue)) s"
+            observation.databaseProblem = "did not answer SELECT 1 within \(Int(timeout.seconds)) s"
         } catch let error as PostgresError {
             observation.databaseProblem = "unreachable (\(error.kind)): \(error.message)"
         } catch {

@@ -15,6 +15,7 @@ import TestSupport
         "rules_evaluation_seconds": false,
         "latency_p50_ms": false, "latency_p99_ms": true,
         "deliveries_per_second": true,
+        "templates_compiled_ms": false, "templates_mustache_ms": false,
     ]
 
     @Test func aQuickRunReportsEveryFigureAsJSON() async throws {
