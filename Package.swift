@@ -71,12 +71,20 @@ let package = Package(
         ]),
 
         // Read-only queries over the stored state: alerts, events, deliveries (and pruning old rows).
-        .target(name: "Inspection", dependencies: ["Alerting", "Outbox", "Postgres", "Rules"]),
+        .target(name: "Inspection", dependencies: ["Alerting", "JSON", "Outbox", "Postgres", "Rules"]),
 
         // Receivers: render, send, classify the outcome. One file per receiver type.
         .target(name: "Notifiers", dependencies: [
             "Alerting", "Curl", "Config", "Rules",
             .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+
+        // Inbound partner webhooks: the strict listener, authentication (signature, Basic), the
+        // defensive event reader, and the durable, idempotent inbox.
+        .target(name: "Inbound", dependencies: [
+            "Config", "JSON", "Postgres", "Primitives",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
 
         // The 360dialog Partner API: channel model, paging client, and the scenario simulator.
@@ -90,7 +98,7 @@ let package = Package(
 
         // The long-running worker: poll and delivery loops, replicas, health, readiness and metrics, logs.
         .target(name: "Worker", dependencies: [
-            "Alerting", "Primitives", "Config", "Outbox", "Postgres", "Recording", "Rules", "PartnerAPI",
+            "Alerting", "Primitives", "Config", "Inbound", "JSON", "Outbox", "Postgres", "Recording", "Rules", "PartnerAPI",
             .product(name: "FlyingFox", package: "FlyingFox"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
@@ -100,7 +108,7 @@ let package = Package(
 
         // The command line: parses arguments and calls into the modules.
         .executableTarget(name: "channelwatch", dependencies: [
-            "Primitives", "Curl", "Postgres", "JSON", "YAMLSupport", "Config", "Rules", "Alerting", "Outbox", "Recording", "Inspection", "Notifiers", "PartnerAPI", "Worker", "Demo", "LocalPostgres", "Bench",
+            "Primitives", "Curl", "Postgres", "JSON", "YAMLSupport", "Config", "Rules", "Alerting", "Inbound", "Outbox", "Recording", "Inspection", "Notifiers", "PartnerAPI", "Worker", "Demo", "LocalPostgres", "Bench",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -122,9 +130,8 @@ let package = Package(
 
         // `channelwatch bench`: throughput, latency and memory figures against the simulator and a real PostgreSQL.
         .target(name: "Bench", dependencies: [
-            "Alerting", "Config", "Curl", "JSON", "LocalPostgres", "Notifiers", "Outbox", "PartnerAPI", "Postgres", "Primitives",
+            "Alerting", "Config", "Curl", "Inbound", "JSON", "LocalPostgres", "Notifiers", "Outbox", "PartnerAPI", "Postgres", "Primitives",
             "Recording", "Rules", "Worker",
-            .product(name: "FlyingFox", package: "FlyingFox"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
@@ -147,6 +154,10 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        .testTarget(name: "InboundTests", dependencies: [
+            "Inbound", "Config", "Curl", "JSON", "Postgres", "Primitives", "TestSupport",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "YAMLSupport", "JSON"]),
         .testTarget(name: "AlertingTests", dependencies: ["Alerting", "Primitives", "Outbox", "Recording", "Notifiers", "Config", "Rules", "TestSupport"]),
         .testTarget(name: "NotifiersTests", dependencies: ["Notifiers", "Alerting", "Config", "Curl", "Primitives", "Rules", "TestSupport"]),

@@ -19,6 +19,7 @@ extension ChannelWatchConfig {
             "receivers": .array(receivers.map(\.redacted)),
             "routes": .array(routes.map(\.redacted)),
             "max_delivery_age": .string(DurationText.format(maxDeliveryAge)),
+            "webhook_listen": webhookListen.map(JSONValue.string) ?? .null,
         ])
     }
 }
@@ -31,6 +32,21 @@ extension PartnerConfig {
             "concurrency": .number(Double(concurrency)), "first_poll": .string(firstPoll.rawValue),
         ]
         if let sort { members["sort"] = .string(sort) }
+        if let webhook { members["webhook"] = webhook.redacted }
+        return .object(members)
+    }
+}
+
+extension PartnerWebhookConfig {
+    var redacted: JSONValue {
+        var members: [String: JSONValue] = [
+            "secret": .array(secrets.map { _ in .string(Redaction.marker) }),
+            "debounce": .string(DurationText.format(debounce)),
+            "min_full_poll_interval": .string(DurationText.format(minFullPollInterval)),
+        ]
+        if let basicAuth {
+            members["basic_auth"] = .object(["username": .string(basicAuth.username), "password": .string(Redaction.marker)])
+        }
         return .object(members)
     }
 }

@@ -20,10 +20,14 @@ public struct ChannelWatchConfig: Sendable {
     public var routes: [RouteConfig]
     /// How long a delivery keeps being retried before it is dead.
     public var maxDeliveryAge: Duration
+    /// `host:port` where 360dialog's partner webhooks are received; `nil` (the default) disables
+    /// it. Separate from ``listen`` so that the public endpoint exposes nothing else.
+    public var webhookListen: String?
 
     public init(file: String = "(in code)", partners: [PartnerConfig], database: DatabaseConfig,
                 poll: PollConfig = PollConfig(), rules: [String], listen: String? = nil,
-                receivers: [ReceiverConfig] = [], routes: [RouteConfig] = [], maxDeliveryAge: Duration = .seconds(86_400)) {
+                receivers: [ReceiverConfig] = [], routes: [RouteConfig] = [], maxDeliveryAge: Duration = .seconds(86_400),
+                webhookListen: String? = nil) {
         self.file = file
         self.partners = partners
         self.database = database
@@ -33,6 +37,7 @@ public struct ChannelWatchConfig: Sendable {
         self.receivers = receivers
         self.routes = routes
         self.maxDeliveryAge = maxDeliveryAge
+        self.webhookListen = webhookListen
     }
 }
 
@@ -54,9 +59,12 @@ public struct PartnerConfig: Sendable {
     public var concurrency: Int
     /// What the first poll of a partner does with conditions that already hold.
     public var firstPoll: FirstPollMode
+    /// How its inbound webhooks authenticate; `nil`: none are accepted for this partner.
+    public var webhook: PartnerWebhookConfig?
 
     public init(id: String, apiKey: Secret, baseURL: String, filters: [String: JSONValue] = [:], sort: String? = nil,
-                pageSize: Int = 100, concurrency: Int = 4, firstPoll: FirstPollMode = .notify) {
+                pageSize: Int = 100, concurrency: Int = 4, firstPoll: FirstPollMode = .notify,
+                webhook: PartnerWebhookConfig? = nil) {
         self.id = id
         self.apiKey = apiKey
         self.baseURL = baseURL
@@ -65,6 +73,7 @@ public struct PartnerConfig: Sendable {
         self.pageSize = pageSize
         self.concurrency = concurrency
         self.firstPoll = firstPoll
+        self.webhook = webhook
     }
 }
 

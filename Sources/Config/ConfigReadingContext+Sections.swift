@@ -38,10 +38,11 @@ extension ConfigReadingContext {
                         + DidYouMean.hint(for: text, among: FirstPollMode.allCases.map(\.rawValue)), file: file))
             }
         }
+        let webhook = reader.value("webhook").flatMap { readPartnerWebhook($0, owner: owner) }
         reader.finish()
         guard let id, let apiKey else { return nil }
         return PartnerConfig(id: id, apiKey: apiKey, baseURL: baseURL, filters: filters, sort: sort,
-                             pageSize: pageSize, concurrency: concurrency, firstPoll: firstPoll)
+                             pageSize: pageSize, concurrency: concurrency, firstPoll: firstPoll, webhook: webhook)
     }
 
     func readDatabase(_ node: Node?) -> DatabaseConfig {
@@ -88,5 +89,56 @@ extension ConfigReadingContext {
             return false
         }
         return scheme == "http" || scheme == "https"
+    }
+}
+
+extension ConfigReadingContext {
+    /// A partner's `webhook:` block: `secret` (a string or a list, for rotation; or `secret_file`),
+    /// `basic_auth: {username, password}`, `debounce`, `min_full_poll_interval`. At least one of
+    /// `secret` and `basic_auth` is required: an unauthenticated endpoint would let anyone make
+    /// ChannelWatch poll.
+    func readPartnerWebhook(_ node: Node, owner: String) -> PartnerWebhookConfig? {
+        let reader = MappingReader(node, file: file, what: "\(owner)'s 'webhook'", collector: collector)
+        guard reader.isValid else { return nil }
+        var webhook = PartnerWebhookConfig()
+        if let list = reader.value("secret"), case .sequence(let items) = list {
+            for item in items {
+                guard let value = expanded(item, key: "secret") else { continue }
+                if value.isEmpty {
+                    collector.add(item.diagnostic("\(owner): a webhook 'secret' is empty", file: file))
+                } else {
+                    webhook.secrets.append(Secret(value))
+                }
+            }
+        } else if let secret = secret(reader, "secret", required: false, owner: "\(owner) webhook") {
+            if secret.isEmpty, let node = reader.value("secret") {
+                collector.add(node.diagnostic("\(owner): the webhook 'secret' is empty", file: file))
+            } else {
+                webhook.secrets.append(secret)
+            }
+        }
+        if let authNode = reader.value("basic_auth") {
+            let auth = MappingReader(authNode, file: file, what: "\(owner)'s webhook 'basic_auth'", collector: collector)
+            if auth.isValid {
+                let username = string(auth, "username", required: true)
+                let password = secret(auth, "password", required: true, owner: "\(owner) webhook basic_auth")
+                auth.finish()
+                if let username, let password { webhook.basicAuth = .init(username: username, password: password) }
+            }
+        }
+        if let debounce = reader.duration("debounce") {
+            if debounce > .seconds(60) {
+                collector.add(reader.value("debounce")!.diagnostic("\(owner): webhook 'debounce' must be at most 60s", file: file))
+            }
+            webhook.debounce = debounce
+        }
+        if let interval = reader.duration("min_full_poll_interval") { webhook.minFullPollInterval = interval }
+        reader.finish()
+        let named = ["secret", "secret_file", "basic_auth"].contains { reader.value($0) != nil }
+        if webhook.secrets.isEmpty, webhook.basicAuth == nil, !named {
+            collector.add(node.diagnostic("\(owner): 'webhook' needs a 'secret' (360dialog's platform secret, checked "
+                + "against x-360dialog-signature) or 'basic_auth', or both; an unauthenticated endpoint is refused", file: file))
+        }
+        return webhook
     }
 }

@@ -20,17 +20,28 @@ struct ConfigReadingContext {
         let receivers = list(reader, "receivers") { readReceiver($0) }
         let routes = list(reader, "routes") { readRoute($0) }
         let maxDeliveryAge = reader.duration("max_delivery_age") ?? .seconds(86_400)
+        let webhookListen = string(reader, "webhook_listen") ?? ""
         reader.finish()
 
         checkUnique(partners.map { ($0.value.id, $0.node) }, what: "partner id")
         checkUnique(receivers.map { ($0.value.name, $0.node) }, what: "receiver name")
         checkRoutes(routes, receivers: receivers.map(\.value))
         if !listen.isEmpty { checkListen(listen, node: reader.value("listen")) }
+        if !webhookListen.isEmpty {
+            checkListen(webhookListen, node: reader.value("webhook_listen"), key: "webhook_listen")
+            if webhookListen == listen, let node = reader.value("webhook_listen") {
+                collector.add(node.diagnostic("'webhook_listen' must differ from 'listen': the public endpoint exposes nothing else", file: file))
+            }
+            if !partners.contains(where: { $0.value.webhook != nil }), let node = reader.value("webhook_listen") {
+                collector.add(node.diagnostic("'webhook_listen' is set but no partner has a 'webhook:' block; every request would be refused", file: file))
+            }
+        }
 
         return ChannelWatchConfig(
             file: file, partners: partners.map(\.value), database: database, poll: poll,
             rules: rules, listen: listen.isEmpty ? nil : listen,
-            receivers: receivers.map(\.value), routes: routes.map(\.value), maxDeliveryAge: maxDeliveryAge)
+            receivers: receivers.map(\.value), routes: routes.map(\.value), maxDeliveryAge: maxDeliveryAge,
+            webhookListen: webhookListen.isEmpty ? nil : webhookListen)
     }
 
     // MARK: - Values with ${VAR} expansion
@@ -134,11 +145,12 @@ struct ConfigReadingContext {
         }
     }
 
-    func checkListen(_ listen: String, node: Node?) {
+    func checkListen(_ listen: String, node: Node?, key: String = "listen") {
         let parts = listen.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count >= 2, let port = Int(parts.last!), (0...65535).contains(port) else {
             if let node {
-                collector.add(node.diagnostic("'listen' must be host:port, e.g. 127.0.0.1:9464, found '\(listen)'", file: file))
+                let example = key == "listen" ? "127.0.0.1:9464" : "0.0.0.0:9465"
+                collector.add(node.diagnostic("'\(key)' must be host:port, e.g. \(example), found '\(listen)'", file: file))
             }
             return
         }

@@ -136,10 +136,17 @@ public struct Inspection: Sendable {
         public var alerts = 0
         public var events = 0
         public var polls = 0
+        public var inboundWebhooks = 0
+
+        enum CodingKeys: String, CodingKey {
+            case deliveries, alerts, events, polls
+            case inboundWebhooks = "inbound_webhooks"
+        }
     }
 
-    /// Deletes finished deliveries, resolved alerts, events and polls older than `cutoff`, in one
-    /// transaction. Pending deliveries, open alerts and the events they refer to are kept.
+    /// Deletes finished deliveries, resolved alerts, events, polls and processed inbound webhooks
+    /// older than `cutoff`, in one transaction. Pending deliveries, open alerts, the events they
+    /// refer to and inbound webhooks not processed yet are kept.
     public func prune(olderThan cutoff: Date) async throws -> Pruned {
         try await database.transaction { connection in
             var pruned = Pruned()
@@ -155,6 +162,8 @@ public struct Inspection: Sendable {
                                   WHERE de.event_id = e.id AND d.status = 'pending')
                 """, at)
             pruned.polls = try await connection.execute("DELETE FROM polls WHERE finished_at < $1", at)
+            pruned.inboundWebhooks = try await connection.execute(
+                "DELETE FROM inbound_webhooks WHERE status <> 'pending' AND received_at < $1", at)
             return pruned
         }
     }

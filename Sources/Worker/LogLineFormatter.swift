@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import Logging
 
 /// Renders one log record as one line in a ``LogFormat``. Pure apart from nothing: the time is
@@ -73,20 +74,6 @@ public struct LogLineFormatter: Sendable {
 
     /// `text` as a JSON string literal, escaping quotes, backslashes and control characters.
     static func jsonString(_ text: String) -> String {
-        var escaped = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": escaped += "\\\""
-            case "\\": escaped += "\\\\"
-            case "\n": escaped += "\\n"
-            case "\r": escaped += "\\r"
-            case "\t": escaped += "\\t"
-            case _ where scalar.value < 0x20:
-                escaped += String(format: "\\u%04x", scalar.value)
-            default:
-                escaped.unicodeScalars.append(scalar)
-            }
-        }
-        return escaped + "\""
+        String(decoding: JSONValue.string(text).compactJSON(), as: UTF8.self)
     }
 }

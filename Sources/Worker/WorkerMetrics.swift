@@ -39,7 +39,12 @@ public final class WorkerMetrics: Sendable {
         /// Histogram of creation-to-delivery times of delivered notifications.
         public static let deliveryLatency = "channelwatch_delivery_latency_seconds"
 
-        /// Every metric the worker exports.
+        /// Requests to `webhook_listen`, by `partner`, `event` and `outcome` (`accepted`,
+        /// `duplicate`, `unauthorized`, `invalid`, `too_large`, `not_found`, `method_not_allowed`,
+        /// `unavailable`); exported once the first request arrives.
+        public static let inbound = "channelwatch_inbound_webhooks_total"
+
+        /// Every metric the worker exports from its start.
         public static let all = [polls, pollDuration, channels, events, alertsFiring, deliveries, queueDepth,
                                  oldestPendingAge, deliveryLatency]
     }
@@ -91,6 +96,14 @@ public final class WorkerMetrics: Sendable {
             Counter(label: Name.events, dimensions: [("rule", event.rule), ("status", event.status.rawValue)], factory: factory)
                 .increment()
         }
+    }
+
+    /// Counts one request to the inbound listener. Event names come from authenticated partners
+    /// only, and one that is not a plain name (`[a-z0-9_]`, at most 64 characters) counts as `other`.
+    public func recordInbound(partner: String, event: String, outcome: String) {
+        let plain = event.count <= 64 && event.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_") }
+        Counter(label: Name.inbound, dimensions: [("partner", partner), ("event", plain ? event : "other"),
+                                                  ("outcome", outcome)], factory: factory).increment()
     }
 
     /// Counts a poll that could not be recorded because the database failed.

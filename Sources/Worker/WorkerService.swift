@@ -7,8 +7,8 @@ import Postgres
 import ServiceLifecycle
 
 /// The long-running worker as a swift-service-lifecycle `Service`: the poll loop, the delivery
-/// loop with its LISTEN connection, the database gauges and, when `listen` is set, the health
-/// server.
+/// loop with its LISTEN connection, the database gauges, the health server when `listen` is
+/// set, and the partner webhook listener when `webhook_listen` is.
 ///
 /// Graceful shutdown (SIGTERM/SIGINT through a `ServiceGroup`, or task cancellation): no new
 /// poll starts and a poll in flight is abandoned unrecorded, but a recording transaction that
@@ -21,6 +21,8 @@ public final class WorkerService: Service, Sendable {
     public let metrics: WorkerMetrics
     /// The health server, when `listen` is set.
     public let healthServer: HealthServer?
+    /// The partner webhook listener, when `webhook_listen` is set.
+    public let inboundListener: InboundListener?
     private let database: PostgresClient
     private let poller: any PartnerPolling
     private let makeReceivers: @Sendable (ChannelWatchConfig) throws -> [any Receiver]
@@ -54,12 +56,20 @@ public final class WorkerService: Service, Sendable {
         } else {
             healthServer = nil
         }
+        let settings = self.settings
+        inboundListener = try config.webhookListen.map {
+            InboundListener(address: try ListenAddress(parsing: $0), settings: settings, database: database,
+                            metrics: metrics, logger: logger)
+        }
     }
 
     /// Runs every loop until graceful shutdown or cancellation; throws only when the health
     /// server cannot bind its address.
     public func run() async throws {
         let stop = self.stop
+        // Bound before anything runs: a taken port stops the worker at once, with the address.
+        let inboundServer = try inboundListener?.start()
+        defer { inboundServer?.stop() }
         try await withTaskCancellationOrGracefulShutdownHandler {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 let pollLoop = PollLoop(settings: settings, database: database, poller: poller, metrics: metrics,

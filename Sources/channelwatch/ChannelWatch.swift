@@ -14,7 +14,8 @@ struct ChannelWatch: AsyncParsableCommand {
         subcommands: [
             DemoCommand.self, RunCommand.self, PollCommand.self, DeliverCommand.self, CheckCommand.self,
             RulesCommand.self, MigrateCommand.self, AlertsCommand.self, EventsCommand.self, DeliveriesCommand.self,
-            NotifyTestCommand.self, SimulateCommand.self, PruneCommand.self, BenchCommand.self, VersionCommand.self,
+            WebhooksCommand.self, NotifyTestCommand.self, SimulateCommand.self, PruneCommand.self, BenchCommand.self,
+            VersionCommand.self,
         ]
     )
 }

@@ -99,7 +99,7 @@ struct DeliveriesCommand: AsyncParsableCommand {
 /// `channelwatch prune --older-than 90d`.
 struct PruneCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "prune", abstract: "Delete old events, finished deliveries, resolved alerts and polls.")
+        commandName: "prune", abstract: "Delete old events, finished deliveries, resolved alerts, polls and processed inbound webhooks.")
 
     @OptionGroup var config: ConfigOption
     @Option(name: .customLong("older-than"), help: "Age, e.g. 90d.") var olderThan: String
@@ -120,7 +120,7 @@ struct PruneCommand: AsyncParsableCommand {
         if output.json {
             try Listing.print([pruned], json: true, header: []) { _ in [] }
         } else {
-            print("pruned before \(Listing.time(cutoff)): \(pruned.events) events, \(pruned.deliveries) deliveries, \(pruned.alerts) alerts, \(pruned.polls) polls")
+            print("pruned before \(Listing.time(cutoff)): \(pruned.events) events, \(pruned.deliveries) deliveries, \(pruned.alerts) alerts, \(pruned.polls) polls, \(pruned.inboundWebhooks) inbound webhooks")
         }
     }
 }

@@ -30,7 +30,8 @@ struct RunWorld: Sendable {
     static func make(function: String = #function, scenario: String, rules: [String]? = nil,
                      poll: String = "{interval: 1s, jitter: 0s, timeout: 5s}",
                      cluster: PostgresCluster? = nil, firstRequests: [HTTPSinkAction] = [],
-                     sinkAnswer: HTTPSinkAction = .ok, routes: String = "[{receivers: [hook]}]") async throws -> RunWorld {
+                     sinkAnswer: HTTPSinkAction = .ok, routes: String = "[{receivers: [hook]}]",
+                     webhook: String? = nil) async throws -> RunWorld {
         let loaded = try ScenarioLoader.parse(scenario, file: "scenario.yml")
         let simulator = PartnerAPISimulator(scenario: loaded)
         try await simulator.start()
@@ -40,9 +41,13 @@ struct RunWorld: Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let partnerID = try #require(loaded.partners.first?.id)
         let rulePaths = rules ?? [ChannelWatchBinary.repositoryRoot.appendingPathComponent("Rules").path]
+        // With `webhook` (the partner's `webhook:` block), partner webhooks are received on
+        // 127.0.0.1:$CW_TEST_WEBHOOK_PORT.
+        let inbound = webhook.map { ", webhook: \($0)" } ?? ""
         let config = """
             partners:
-              - {id: \(partnerID), api_key: "${CW_TEST_API_KEY}", base_url: "\(await simulator.baseURL!)", page_size: 10}
+              - {id: \(partnerID), api_key: "${CW_TEST_API_KEY}", base_url: "\(await simulator.baseURL!)", page_size: 10\(inbound)}
+            \(webhook == nil ? "" : "webhook_listen: \"127.0.0.1:${CW_TEST_WEBHOOK_PORT}\"")
             database: {url: "${CW_TEST_DATABASE}"}
             poll: \(poll)
             rules: [\(rulePaths.joined(separator: ", "))]
@@ -77,9 +82,10 @@ struct RunWorld: Sendable {
     static func with(function: String = #function, scenario: String, rules: [String]? = nil,
                      poll: String = "{interval: 1s, jitter: 0s, timeout: 5s}", cluster: PostgresCluster? = nil,
                      firstRequests: [HTTPSinkAction] = [], sinkAnswer: HTTPSinkAction = .ok,
-                     routes: String = "[{receivers: [hook]}]", _ body: (RunWorld) async throws -> Void) async throws {
+                     routes: String = "[{receivers: [hook]}]", webhook: String? = nil,
+                     _ body: (RunWorld) async throws -> Void) async throws {
         let world = try await make(function: function, scenario: scenario, rules: rules, poll: poll, cluster: cluster,
-                                   firstRequests: firstRequests, sinkAnswer: sinkAnswer, routes: routes)
+                                   firstRequests: firstRequests, sinkAnswer: sinkAnswer, routes: routes, webhook: webhook)
         do {
             try await body(world)
         } catch {

@@ -1,0 +1,64 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `channelwatch run` with `webhook_listen`, and `channelwatch webhooks` / `webhooks send`, as processes.
+@Suite struct RunInboundWebhookTests {
+    static let secret = "inbound-SECRET-platform-42"
+
+    @Test func aSignedEventIsStoredOnceListedAndCountedAndABadSignatureIsRefused() async throws {
+        let scenario = RunWorld.smallScenario(partner: "inbound-partner", steps: "    - {name: c1 drops, changes: [{channel: c1, set: {current_quality_rating: Low}}]}")
+        try await RunWorld.with(scenario: scenario, poll: "{interval: 1h, jitter: 1s, timeout: 5s}",
+                                webhook: #"{secret: "${CW_TEST_WEBHOOK_SECRET}"}"#) { world in
+            let webhookPort = try LoopbackPort.free()
+            let environment = ["CW_TEST_API_KEY": RunWorld.apiKey, "CW_TEST_DATABASE": world.database.connectionString,
+                               "CW_TEST_LISTEN_PORT": "1", "CW_TEST_WEBHOOK_PORT": "\(webhookPort)",
+                               "CW_TEST_WEBHOOK_SECRET": Self.secret]
+            let worker = try world.startWorker(extraEnvironment: environment.filter { $0.key.hasPrefix("CW_TEST_WEBHOOK") })
+            let event = world.directory.appendingPathComponent("violation.json")
+            try Data(#"{"id": "evt-77", "event": "account_violation", "phone_number": "+493000001", "violation_type": "SCAM_TOPSECRET"}"#.utf8)
+                .write(to: event)
+            func send(secret: String = Self.secret) async throws -> ProcessResult {
+                var environment = environment
+                environment["CW_TEST_WEBHOOK_SECRET"] = secret
+                return try await ChannelWatchBinary.run(
+                    ["webhooks", "send", "--config", world.configFile.path, "--partner", "inbound-partner", event.path],
+                    environment: environment)
+            }
+
+            var first: ProcessResult?
+            try await world.eventually("the webhook listener answers", workers: [worker]) {
+                first = try await send()
+                return first?.succeeded == true
+            }
+            #expect(first?.standardOutput == "HTTP 200 {\"status\":\"accepted\"}\n")
+            let again = try await send()
+            #expect(again.standardOutput.contains("duplicate"), "\(again.standardOutput)")
+            let forged = try await send(secret: "not-the-secret")
+            #expect(forged.exitCode == 1)
+            #expect(forged.standardOutput.hasPrefix("HTTP 401 "), "\(forged.standardOutput)")
+            #expect(try await world.count("SELECT count(*) FROM inbound_webhooks") == 1)
+
+            let listed = try await ChannelWatchBinary.run(["webhooks", "--json"], environment: ["DATABASE_URL": world.database.connectionString])
+            let rows = try #require(try JSONSerialization.jsonObject(with: Data(listed.standardOutput.utf8)) as? [[String: Any]],
+                                    "\(listed.standardError)")
+            #expect(rows.count == 1)
+            #expect(rows.first?["event"] as? String == "account_violation")
+            #expect(rows.first?["duplicates"] as? Int == 1)
+            #expect(rows.first?["event_key"] as? String == "id:evt-77")
+            #expect((rows.first?["names"] as? [String: [String]])?["phone_numbers"] == ["+493000001"])
+            let table = try await ChannelWatchBinary.run(["webhooks", "--partner", "inbound-partner"],
+                                                         environment: ["DATABASE_URL": world.database.connectionString])
+            #expect(table.standardOutput.contains("account_violation") && table.standardOutput.contains("number +493000001"))
+
+            let metrics = try #require(await worker.get("/metrics")?.body)
+            #expect(metrics.contains(#"channelwatch_inbound_webhooks_total{partner="inbound-partner",event="account_violation",outcome="accepted"} 1"#), "\(metrics)")
+            #expect(metrics.contains(#"outcome="duplicate"} 1"#))
+            #expect(metrics.contains(#"outcome="unauthorized"} 1"#))
+            let output = worker.output + listed.standardOutput + table.standardOutput
+            #expect(output.contains("inbound event accepted"))
+            #expect(!output.contains(Self.secret), "the secret is never logged")
+            #expect(!output.contains("SCAM_TOPSECRET"), "the body is never logged or listed")
+        }
+    }
+}
