@@ -20,3 +20,11 @@ CREATE TABLE inbound_webhooks (
 CREATE UNIQUE INDEX inbound_webhooks_key ON inbound_webhooks (partner_id, event_key);
 CREATE INDEX inbound_webhooks_pending ON inbound_webhooks (received_at) WHERE status = 'pending';
 CREATE INDEX inbound_webhooks_received ON inbound_webhooks (received_at DESC);
+
+-- A targeted poll re-reads only the channels inbound webhooks named; it judges no other channel.
+ALTER TABLE polls ADD COLUMN targeted boolean NOT NULL DEFAULT false;
+
+-- Inbound events name channels by phone number and WABA: found without scanning the documents.
+CREATE INDEX channel_snapshots_phone_digits
+    ON channel_snapshots (partner_id, regexp_replace(document->'setup_info'->>'phone_number', '\D', '', 'g'));
+CREATE INDEX channel_snapshots_waba ON channel_snapshots (partner_id, (document->'waba_account'->>'id'));

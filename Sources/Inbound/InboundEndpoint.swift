@@ -13,13 +13,17 @@ public struct InboundEndpoint: Sendable {
     let logger: Logger
     /// Counts a request by partner, event and outcome (`accepted`, `duplicate`, `unauthorized`, ...).
     let count: @Sendable (_ partner: String, _ event: String, _ outcome: String) -> Void
+    /// Told the partner of each new event once it is committed (to re-read at once).
+    let stored: @Sendable (_ partner: String) -> Void
 
     public init(authentication: @escaping @Sendable (String) -> InboundAuthentication?, inbox: InboundInbox,
-                logger: Logger, count: @escaping @Sendable (_ partner: String, _ event: String, _ outcome: String) -> Void) {
+                logger: Logger, count: @escaping @Sendable (_ partner: String, _ event: String, _ outcome: String) -> Void,
+                stored: @escaping @Sendable (_ partner: String) -> Void = { _ in }) {
         self.authentication = authentication
         self.inbox = inbox
         self.logger = logger
         self.count = count
+        self.stored = stored
     }
 
     public func handle(_ http: InboundHTTPRequest) async -> InboundHTTPResponse {
@@ -36,6 +40,7 @@ public struct InboundEndpoint: Sendable {
                     metadata["inbound_id"] = "\(id)"
                     logger.info("inbound event accepted", metadata: metadata)
                     count(partnerID, event.name, "accepted")
+                    stored(partnerID)
                     return InboundHTTPResponse(status: 200, body: #"{"status":"accepted"}"#)
                 case .duplicate(let id, let duplicates):
                     metadata["inbound_id"] = "\(id)"

@@ -54,13 +54,14 @@ struct ChannelRecording {
         self.stored = stored
     }
 
-    /// Loads the stored fingerprints of the partner's channels.
+    /// Loads the stored fingerprints of the partner's channels (`only` these, for a targeted poll:
+    /// then only they can be judged gone).
     static func begin(_ recorder: PollRecorder, partner: PartnerStateRow, pollID: Int64, observedAt: Date,
-                      on connection: PostgresConnection) async throws -> ChannelRecording {
+                      only ids: [String]? = nil, on connection: PostgresConnection) async throws -> ChannelRecording {
         let rows = try await connection.query("""
             SELECT channel_id, fingerprint, needs_evaluation, missing_since IS NOT NULL AS missing
-            FROM channel_snapshots WHERE partner_id = $1
-            """, [.text(partner.partnerID)])
+            FROM channel_snapshots WHERE partner_id = $1 AND ($2::text[] IS NULL OR channel_id = ANY($2::text[]))
+            """, [.text(partner.partnerID), ids.map { .textArray($0) } ?? .null])
         var stored: [String: StoredChannel] = [:]
         stored.reserveCapacity(rows.count)
         for row in rows {

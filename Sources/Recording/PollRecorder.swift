@@ -29,6 +29,21 @@ public struct PollRecorder: Sendable {
         self.rulesFingerprint = rulesFingerprint
     }
 
+    /// Which channels a poll read.
+    public enum Scope: Sendable, Equatable {
+        /// The partner's whole listing: channels not listed are judged gone.
+        case all
+        /// Only these channels, re-read because an inbound webhook named them (a *targeted
+        /// poll*): complete for them, so one of them not returned is gone, but no other channel
+        /// is judged, the partner's last full poll is not moved, and a failed targeted poll
+        /// counts towards no system alert (the next full poll is the judge).
+        case channels([String])
+    }
+
+    /// Runs inside the recording transaction just before it commits (a targeted poll records
+    /// there which inbound events it processed), so that either both commit or neither does.
+    public typealias BeforeCommit = @Sendable (_ connection: PostgresConnection, _ outcome: Outcome) async throws -> Void
+
     /// What was recorded.
     public struct Outcome: Sendable {
         public var pollID: Int64
@@ -62,23 +77,32 @@ public struct PollRecorder: Sendable {
     /// - Throws: a database error, or ``PollAbandoned``; the stream's poll is cancelled either way.
     public func record(_ stream: ObservedPollStream, firstPoll: FirstPollMode, failingAfter: Int,
                        commit: Bool = true, on connection: PostgresConnection? = nil,
-                       abandoned: @Sendable () -> Bool = { false }) async throws -> Outcome {
+                       abandoned: @Sendable () -> Bool = { false }, scope: Scope = .all,
+                       beforeCommit: BeforeCommit? = nil) async throws -> Outcome {
+        let options = Options(firstPoll: firstPoll, failingAfter: failingAfter, commit: commit, scope: scope,
+                              beforeCommit: beforeCommit)
         if let connection {
-            return try await record(stream, firstPoll: firstPoll, failingAfter: failingAfter, commit: commit,
-                                    abandoned: abandoned, onSession: connection)
+            return try await record(stream, options, abandoned: abandoned, onSession: connection)
         }
         return try await database.withConnection { connection in
-            try await record(stream, firstPoll: firstPoll, failingAfter: failingAfter, commit: commit,
-                             abandoned: abandoned, onSession: connection)
+            try await record(stream, options, abandoned: abandoned, onSession: connection)
         }
     }
 
-    private func record(_ stream: ObservedPollStream, firstPoll: FirstPollMode, failingAfter: Int, commit: Bool,
-                        abandoned: @Sendable () -> Bool, onSession connection: PostgresConnection) async throws -> Outcome {
+    /// How one poll is recorded.
+    private struct Options: Sendable {
+        var firstPoll: FirstPollMode
+        var failingAfter: Int
+        var commit: Bool
+        var scope: Scope
+        var beforeCommit: BeforeCommit?
+    }
+
+    private func record(_ stream: ObservedPollStream, _ options: Options, abandoned: @Sendable () -> Bool,
+                        onSession connection: PostgresConnection) async throws -> Outcome {
         do {
             return try await connection.transaction { connection in
-                try await recordInTransaction(stream, firstPoll: firstPoll, failingAfter: failingAfter, commit: commit,
-                                              abandoned: abandoned, on: connection)
+                try await recordInTransaction(stream, options, abandoned: abandoned, on: connection)
             }
         } catch let rollback as DryRunRollback {
             return rollback.outcome
@@ -98,20 +122,21 @@ public struct PollRecorder: Sendable {
         let outcome: Outcome
     }
 
-    private func recordInTransaction(_ stream: ObservedPollStream, firstPoll: FirstPollMode, failingAfter: Int,
-                                     commit: Bool, abandoned: @Sendable () -> Bool,
+    private func recordInTransaction(_ stream: ObservedPollStream, _ options: Options, abandoned: @Sendable () -> Bool,
                                      on connection: PostgresConnection) async throws -> Outcome {
         let partner = try await PartnerStateRow.lock(stream.partnerID, on: connection)
         var writer = EventWriter(partnerID: stream.partnerID, observedAt: stream.observedAt, router: router)
         let isFirst = partner.lastCompletePollAt == nil
         // First poll in baseline mode: record what already holds as firing, notify nobody.
-        writer.notify = !(isFirst && firstPoll == .baseline)
+        writer.notify = !(isFirst && options.firstPoll == .baseline)
+        let targeted: [String]? = if case .channels(let ids) = options.scope { ids } else { nil }
         // The poll's row comes first (completed at the end) so events can be written on the way.
-        let pollID = try await insertPoll(partnerID: stream.partnerID, at: stream.observedAt, on: connection)
+        let pollID = try await insertPoll(partnerID: stream.partnerID, at: stream.observedAt, targeted: targeted != nil,
+                                          on: connection)
         // Channel writes happen while the poll runs; an incomplete poll rolls them back to here.
         try await connection.execute("SAVEPOINT channels")
         var channels = try await ChannelRecording.begin(self, partner: partner, pollID: pollID,
-                                                        observedAt: stream.observedAt, on: connection)
+                                                        observedAt: stream.observedAt, only: targeted, on: connection)
         for await batch in stream.batches {
             if channels.pass != 0, batch.pass != channels.pass {
                 // The listing moved and is read again: only the new pass counts, as if it were the first.
@@ -127,7 +152,18 @@ public struct PollRecorder: Sendable {
         if abandoned() { throw PollAbandoned() }
 
         var outcome: Outcome
-        if poll.isComplete {
+        if targeted != nil {
+            // A targeted poll judges its channels only, and moves no partner-wide state.
+            var changed = 0
+            if poll.isComplete {
+                changed = try await channels.finish(writer: &writer, on: connection)
+            } else {
+                try await connection.execute("ROLLBACK TO SAVEPOINT channels")
+                writer.discardEvents()
+            }
+            outcome = Outcome(pollID: pollID, complete: poll.isComplete, changedChannels: changed, events: [], deliveries: 0,
+                              firstPoll: false)
+        } else if poll.isComplete {
             let changed = try await channels.finish(writer: &writer, on: connection)
             writer.notify = true
             try await SystemAlerts.resolveAfterCompletePoll(partnerID: poll.partnerID, writer: &writer, on: connection)
@@ -139,7 +175,7 @@ public struct PollRecorder: Sendable {
             writer.discardEvents()
             writer.notify = true
             let failures = try await partner.recordFailure(at: poll.finishedAt, on: connection)
-            try await SystemAlerts.fireAfterFailedPoll(poll, consecutiveFailures: failures, failingAfter: failingAfter,
+            try await SystemAlerts.fireAfterFailedPoll(poll, consecutiveFailures: failures, failingAfter: options.failingAfter,
                                                        writer: &writer, on: connection)
             outcome = Outcome(pollID: pollID, complete: false, changedChannels: 0, events: [], deliveries: 0, firstPoll: false)
         }
@@ -147,7 +183,8 @@ public struct PollRecorder: Sendable {
         outcome.events = written.events
         outcome.deliveries = written.deliveries
         try await completePoll(pollID, poll, changed: outcome.changedChannels, events: written.events.count, on: connection)
-        if !commit { throw DryRunRollback(outcome: outcome) }
+        try await options.beforeCommit?(connection, outcome)
+        if !options.commit { throw DryRunRollback(outcome: outcome) }
         if written.deliveries > 0 {
             try await connection.execute("SELECT pg_notify('channelwatch_deliveries', $1)", [.text(poll.partnerID)])
         }
@@ -155,10 +192,10 @@ public struct PollRecorder: Sendable {
     }
 
     /// The poll's row, inserted at the start of the transaction and completed by ``completePoll``.
-    private func insertPoll(partnerID: String, at time: Date, on connection: PostgresConnection) async throws -> Int64 {
+    private func insertPoll(partnerID: String, at time: Date, targeted: Bool, on connection: PostgresConnection) async throws -> Int64 {
         let rows = try await connection.query("""
-            INSERT INTO polls (partner_id, started_at, finished_at, complete) VALUES ($1, $2, $2, false) RETURNING id
-            """, [.text(partnerID), .timestamp(time)])
+            INSERT INTO polls (partner_id, started_at, finished_at, complete, targeted) VALUES ($1, $2, $2, false, $3) RETURNING id
+            """, [.text(partnerID), .timestamp(time), .bool(targeted)])
         return try rows[0].decode(Int64.self, "id")
     }
 

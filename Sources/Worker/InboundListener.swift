@@ -13,8 +13,9 @@ public final class InboundListener: Sendable {
     private let endpoint: InboundEndpoint
     private let logger: Logger
 
+    /// `stored` is told the partner of each new event stored (to wake its poll loop).
     public init(address: ListenAddress, settings: WorkerSettingsStore, database: PostgresClient, metrics: WorkerMetrics,
-                logger: Logger) {
+                logger: Logger, stored: @escaping @Sendable (String) -> Void = { _ in }) {
         self.address = address
         self.logger = logger
         endpoint = InboundEndpoint(
@@ -22,7 +23,7 @@ public final class InboundListener: Sendable {
                 settings.settings.config.partners.first { $0.id == partnerID }?.webhook.map(InboundListener.authentication)
             },
             inbox: InboundInbox(database: database), logger: logger,
-            count: { metrics.recordInbound(partner: $0, event: $1, outcome: $2) })
+            count: { metrics.recordInbound(partner: $0, event: $1, outcome: $2) }, stored: stored)
     }
 
     /// How a partner's webhook block authenticates.

@@ -17,14 +17,20 @@ import Postgres
 public final class PartnerPollLoop: Sendable {
     /// The partner polled.
     public let partnerID: String
-    private let settings: WorkerSettingsStore
+    let settings: WorkerSettingsStore
     private let database: PostgresClient
-    private let poller: any PartnerPolling
-    private let metrics: WorkerMetrics
-    private let logger: Logger
-    private let wakeDelivery: @Sendable () -> Void
+    let poller: any PartnerPolling
+    let metrics: WorkerMetrics
+    let logger: Logger
+    let wakeDelivery: @Sendable () -> Void
     private let backoff: Backoff
+    private let inboundWakeups: InboundWakeups
     private let lockConnection = LockedBox<PostgresConnection?>(nil)
+
+    /// How often the inbox is checked for events another replica's listener stored.
+    static let inboxCheckInterval: Duration = .seconds(1)
+    /// How long a failed targeted re-read waits before the next try.
+    static let inboundRetryDelay: Duration = .seconds(5)
 
     /// What one cycle did.
     public enum CycleResult: Sendable {
@@ -45,7 +51,7 @@ public final class PartnerPollLoop: Sendable {
     /// A loop for `partnerID`; `wakeDelivery` is called after a poll queued deliveries.
     public init(partnerID: String, settings: WorkerSettingsStore, database: PostgresClient, poller: any PartnerPolling,
                 metrics: WorkerMetrics, logger: Logger, backoff: Backoff = .database,
-                wakeDelivery: @escaping @Sendable () -> Void) {
+                inboundWakeups: InboundWakeups = InboundWakeups(), wakeDelivery: @escaping @Sendable () -> Void) {
         self.partnerID = partnerID
         self.settings = settings
         self.database = database
@@ -53,6 +59,7 @@ public final class PartnerPollLoop: Sendable {
         self.metrics = metrics
         self.logger = logger
         self.backoff = backoff
+        self.inboundWakeups = inboundWakeups
         self.wakeDelivery = wakeDelivery
     }
 
@@ -61,8 +68,10 @@ public final class PartnerPollLoop: Sendable {
     public func run(until stop: StopSignal) async {
         var generator = SystemRandomNumberGenerator()
         var failures = 0
+        var requestedAt: Date?
         cycles: while !stop.isStopped {
-            let result = await runCycle(stop: stop)
+            let started = ContinuousClock.now
+            let result = await runCycle(stop: stop, requestedAt: requestedAt)
             let delay: Duration
             switch result {
             case .databaseFailed(let error):
@@ -81,13 +90,50 @@ public final class PartnerPollLoop: Sendable {
                 failures = 0
                 delay = schedule().nextDelay(using: &generator)
             }
-            await stop.sleep(for: delay)
+            requestedAt = await waitForNextPoll(after: delay, lastPollStarted: started, stop: stop)
         }
         await dropLockConnection()
     }
 
+    /// Waits `delay` for the next poll, re-reading what inbound events name as they arrive (woken
+    /// by this worker's listener, or finding another replica's events every second). Returns
+    /// when an event asked for a full poll: it is then due at once, but at most once per
+    /// `min_full_poll_interval` after this loop's last poll.
+    private func waitForNextPoll(after delay: Duration, lastPollStarted: ContinuousClock.Instant, stop: StopSignal) async -> Date? {
+        var due = ContinuousClock.now + delay
+        var requested: Date?
+        let wake = inboundWakeups.signal(for: partnerID)
+        while !stop.isStopped {
+            let remaining = due - .now
+            guard remaining > .zero else { break }
+            guard let webhook = settings.settings.partner(partnerID)?.webhook else {
+                // Without a webhook block nothing arrives; a reload may add one.
+                await stop.sleep(for: min(remaining, .seconds(5)))
+                continue
+            }
+            let woken = await withStopHandler(stop, onStop: { wake.signal() }) {
+                await wake.wait(timeout: min(remaining, Self.inboxCheckInterval))
+            }
+            if stop.isStopped { break }
+            // Events arriving close together are re-read together.
+            if woken, webhook.debounce > .zero { await stop.sleep(for: webhook.debounce) }
+            switch await processInbound(stop: stop) {
+            case .fullPollWanted:
+                requested = requested ?? Date()
+                due = min(due, max(.now, lastPollStarted + webhook.minFullPollInterval))
+            case .failed:
+                await stop.sleep(for: min(remaining, Self.inboundRetryDelay))
+            case .idle, .lockedElsewhere, .reread:
+                break
+            }
+        }
+        return requested
+    }
+
     /// One cycle: lock, check, poll, record, wake. Never throws; database errors are returned.
-    public func runCycle(stop: StopSignal = StopSignal()) async -> CycleResult {
+    /// A full poll an inbound event asked for (`requestedAt`) is skipped only when another replica
+    /// polled after that moment, not merely within the usual "polled recently" window.
+    public func runCycle(stop: StopSignal = StopSignal(), requestedAt: Date? = nil) async -> CycleResult {
         let current = settings.settings
         guard let partner = current.partner(partnerID) else { return .partnerRemoved }
         let key = PartnerLockKey.forPartner(partnerID)
@@ -99,7 +145,7 @@ public final class PartnerPollLoop: Sendable {
             await dropLockConnection()
             return .databaseFailed(error)
         }
-        let result = await pollWhileLocked(partner, settings: current, connection: connection, stop: stop)
+        let result = await pollWhileLocked(partner, settings: current, connection: connection, stop: stop, requestedAt: requestedAt)
         do {
             try await connection.advisoryUnlock(key)
         } catch {
@@ -110,10 +156,14 @@ public final class PartnerPollLoop: Sendable {
     }
 
     private func pollWhileLocked(_ partner: PartnerConfig, settings current: WorkerSettings,
-                                 connection: PostgresConnection, stop: StopSignal) async -> CycleResult {
+                                 connection: PostgresConnection, stop: StopSignal, requestedAt: Date?) async -> CycleResult {
         let poll = current.config.poll
         do {
-            if try await polledRecently(within: Self.recentWindow(poll), on: connection) { return .polledRecently }
+            if let requestedAt {
+                if try await polled(since: requestedAt, on: connection) { return .polledRecently }
+            } else if try await polledRecently(within: Self.recentWindow(poll), on: connection) {
+                return .polledRecently
+            }
         } catch {
             return .databaseFailed(error)
         }
@@ -168,13 +218,19 @@ public final class PartnerPollLoop: Sendable {
         return try rows.first?.decode(Bool?.self, "recent") ?? false
     }
 
+    private func polled(since time: Date, on connection: PostgresConnection) async throws -> Bool {
+        let rows = try await connection.query("SELECT last_poll_at > $2 AS since FROM partner_state WHERE partner_id = $1",
+                                              [.text(partnerID), .timestamp(time)])
+        return try rows.first?.decode(Bool?.self, "since") ?? false
+    }
+
     private func schedule() -> PollSchedule {
         let poll = settings.settings.config.poll
         return PollSchedule(interval: poll.interval, jitter: poll.jitter)
     }
 
     /// The dedicated session holding the partner's lock, connected (or reconnected) on demand.
-    private func lockSession() async throws -> PostgresConnection {
+    func lockSession() async throws -> PostgresConnection {
         if let existing = lockConnection.value {
             try await existing.ensureConnected()
             return existing
@@ -184,7 +240,7 @@ public final class PartnerPollLoop: Sendable {
         return connection
     }
 
-    private func dropLockConnection() async {
+    func dropLockConnection() async {
         let dropped = lockConnection.withLock { connection in
             defer { connection = nil }
             return connection

@@ -21,6 +21,8 @@ public struct PollLoop: Sendable {
     public var reconcileInterval: Duration = .seconds(1)
     /// The backoff after database failures.
     public var backoff = Backoff.database
+    /// Wakes a partner's loop when the inbound listener stored an event for it.
+    public var inboundWakeups = InboundWakeups()
 
     /// A poll loop over the partners in `settings`.
     public init(settings: WorkerSettingsStore, database: PostgresClient, poller: any PartnerPolling,
@@ -44,7 +46,8 @@ public struct PollLoop: Sendable {
                     guard running.withLock({ $0.insert(partner.id).inserted }) else { continue }
                     let loop = PartnerPollLoop(
                         partnerID: partner.id, settings: settings, database: database, poller: poller,
-                        metrics: metrics, logger: logger, backoff: backoff, wakeDelivery: wakeDelivery)
+                        metrics: metrics, logger: logger, backoff: backoff, inboundWakeups: inboundWakeups,
+                        wakeDelivery: wakeDelivery)
                     group.addTask {
                         await loop.run(until: stop)
                         running.withLock { _ = $0.remove(partner.id) }

@@ -44,6 +44,10 @@ public final class WorkerMetrics: Sendable {
         /// `unavailable`); exported once the first request arrives.
         public static let inbound = "channelwatch_inbound_webhooks_total"
 
+        /// Targeted re-reads of channels named by inbound webhooks, by `partner` and `outcome`
+        /// (`complete`, `incomplete`); exported once the first one ran.
+        public static let inboundRereads = "channelwatch_inbound_rereads_total"
+
         /// Every metric the worker exports from its start.
         public static let all = [polls, pollDuration, channels, events, alertsFiring, deliveries, queueDepth,
                                  oldestPendingAge, deliveryLatency]
@@ -104,6 +108,12 @@ public final class WorkerMetrics: Sendable {
         let plain = event.count <= 64 && event.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_") }
         Counter(label: Name.inbound, dimensions: [("partner", partner), ("event", plain ? event : "other"),
                                                   ("outcome", outcome)], factory: factory).increment()
+    }
+
+    /// Counts one targeted re-read.
+    public func recordInboundReread(partner: String, complete: Bool) {
+        Counter(label: Name.inboundRereads, dimensions: [("partner", partner), ("outcome", complete ? "complete" : "incomplete")],
+                factory: factory).increment()
     }
 
     /// Counts a poll that could not be recorded because the database failed.

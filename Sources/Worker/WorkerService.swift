@@ -23,6 +23,8 @@ public final class WorkerService: Service, Sendable {
     public let healthServer: HealthServer?
     /// The partner webhook listener, when `webhook_listen` is set.
     public let inboundListener: InboundListener?
+    /// How the listener wakes a partner's poll loop for the events it stored.
+    private let inboundWakeups = InboundWakeups()
     private let database: PostgresClient
     private let poller: any PartnerPolling
     private let makeReceivers: @Sendable (ChannelWatchConfig) throws -> [any Receiver]
@@ -56,10 +58,10 @@ public final class WorkerService: Service, Sendable {
         } else {
             healthServer = nil
         }
-        let settings = self.settings
+        let settings = self.settings, wakeups = self.inboundWakeups
         inboundListener = try config.webhookListen.map {
             InboundListener(address: try ListenAddress(parsing: $0), settings: settings, database: database,
-                            metrics: metrics, logger: logger)
+                            metrics: metrics, logger: logger, stored: { wakeups.wake($0) })
         }
     }
 
@@ -72,8 +74,10 @@ public final class WorkerService: Service, Sendable {
         defer { inboundServer?.stop() }
         try await withTaskCancellationOrGracefulShutdownHandler {
             try await withThrowingTaskGroup(of: Void.self) { group in
-                let pollLoop = PollLoop(settings: settings, database: database, poller: poller, metrics: metrics,
-                                        logger: logger, wakeDelivery: { [wake] in wake.signal() })
+                var partnerLoops = PollLoop(settings: settings, database: database, poller: poller, metrics: metrics,
+                                            logger: logger, wakeDelivery: { [wake] in wake.signal() })
+                partnerLoops.inboundWakeups = inboundWakeups
+                let pollLoop = partnerLoops
                 let deliveryLoop = DeliveryLoop(settings: settings, database: database, metrics: metrics,
                                                 logger: logger, wake: wake)
                 group.addTask { await pollLoop.run(until: stop) }

@@ -90,9 +90,10 @@ struct AlertingHarness {
         return AlertingHarness(database: database, recorder: recorder, router: router)
     }
 
+    /// Applies every migration in `sql/`, as `channelwatch migrate` does.
     static func migrate(_ client: PostgresClient) async throws {
-        let sql = try String(contentsOf: repositoryRoot.appendingPathComponent("sql/001_init.sql"), encoding: .utf8)
-        try await client.withConnection { try await $0.runScript(sql) }
+        _ = try await Migrator(directory: repositoryRoot.appendingPathComponent("sql"), logger: Logger(label: "test.migrate"))
+            .migrate(using: client)
     }
 
     /// A channel document with the given fields.

@@ -61,4 +61,59 @@ import TestSupport
             #expect(!output.contains("SCAM_TOPSECRET"), "the body is never logged or listed")
         }
     }
+
+    @Test func theChannelsAnEventNamesAreReReadAtOnceAndAnUnmappableEventBringsAFullPoll() async throws {
+        let scenario = RunWorld.smallScenario(partner: "reread-partner", steps: """
+                - {name: c1 drops to Low, changes: [{channel: c1, set: {current_quality_rating: Low}}]}
+            """)
+        try await RunWorld.with(scenario: scenario, poll: "{interval: 1h, jitter: 1s, timeout: 5s}",
+                                webhook: #"{secret: "${CW_TEST_WEBHOOK_SECRET}", debounce: 200ms, min_full_poll_interval: 2s}"#) { world in
+            let webhookPort = try LoopbackPort.free()
+            let inbound = ["CW_TEST_WEBHOOK_PORT": "\(webhookPort)", "CW_TEST_WEBHOOK_SECRET": Self.secret]
+            let worker = try world.startWorker(extraEnvironment: inbound)
+            try await world.eventually("the first full poll", workers: [worker]) {
+                try await world.count("SELECT count(*) FROM polls WHERE complete AND NOT targeted") == 1
+            }
+            // The change happens now; the next full poll is an hour away.
+            #expect(await world.simulator.advance())
+            let event = world.directory.appendingPathComponent("running.json")
+            try Data(#"{"event": "channel_running", "data": {"id": "c1"}}"#.utf8).write(to: event)
+            let environment = inbound.merging(["CW_TEST_API_KEY": RunWorld.apiKey, "CW_TEST_DATABASE": world.database.connectionString,
+                                               "CW_TEST_LISTEN_PORT": "1"]) { $1 }
+            let sent = ContinuousClock.now
+            let answer = try await ChannelWatchBinary.run(
+                ["webhooks", "send", "--config", world.configFile.path, "--partner", "reread-partner", event.path],
+                environment: environment)
+            #expect(answer.succeeded, "\(answer.standardOutput)\(answer.standardError)")
+            try await world.eventually("the re-read's notification", timeout: .seconds(10), workers: [worker]) {
+                world.deliveredEvents.flatMap(\.events).contains(EventKey(rule: "quality_low", channel: "c1", status: "firing"))
+            }
+            let took = ContinuousClock.now - sent
+            #expect(took < .seconds(5), "received → notified took \(took)")
+            #expect(try await world.count("SELECT count(*) FROM polls WHERE targeted AND complete") == 1)
+            #expect(try await world.count("SELECT count(*) FROM polls WHERE NOT targeted") == 1, "no full poll was needed")
+            let row = try await world.database.client.query("SELECT status, outcome FROM inbound_webhooks")
+            #expect(try row.first?.decode(String.self, "status") == "processed")
+            let outcomeText = try row.first?.decode(String.self, "outcome") ?? "{}"
+            let outcome = try JSONSerialization.jsonObject(with: Data(outcomeText.utf8)) as? [String: Any]
+            #expect(outcome?["channels"] as? [String] == ["c1"] && outcome?["targeted"] as? Bool == true, "\(outcomeText)")
+            #expect(outcome?["poll_id"] as? Int != nil)
+            let filtered = await world.simulator.recordedRequests().compactMap { $0.query["filters"] }
+            #expect(filtered.contains { $0.contains(#""id":["c1"]"#) }, "\(filtered)")
+            // c2 and c3 were not read, so they were not judged gone.
+            #expect(try await world.count("SELECT count(*) FROM channel_snapshots WHERE missing_since IS NOT NULL") == 0)
+
+            // An event naming nothing that maps: a full poll, once min_full_poll_interval has passed.
+            let created = world.directory.appendingPathComponent("client.json")
+            try Data(#"{"event": "client_created", "data": {"id": "client-new"}}"#.utf8).write(to: created)
+            let second = try await ChannelWatchBinary.run(
+                ["webhooks", "send", "--config", world.configFile.path, "--partner", "reread-partner", created.path],
+                environment: environment)
+            #expect(second.succeeded)
+            try await world.eventually("the full poll the event asked for", timeout: .seconds(15), workers: [worker]) {
+                try await world.count("SELECT count(*) FROM polls WHERE complete AND NOT targeted") == 2
+            }
+            #expect(worker.output.contains("targeted re-read"))
+        }
+    }
 }

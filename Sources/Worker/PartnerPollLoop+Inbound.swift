@@ -1,0 +1,117 @@
+import Config
+import Foundation
+import Inbound
+import JSON
+import Logging
+import Postgres
+import Primitives
+import Recording
+
+extension PartnerPollLoop {
+    /// What one pass over the partner's pending inbound events did.
+    public enum InboundCycle: Sendable, Equatable {
+        /// The partner has no `webhook:` block, or no pending event.
+        case idle
+        /// Another replica holds the partner's lock; it processes them.
+        case lockedElsewhere
+        /// The named channels were re-read and recorded (a targeted poll).
+        case reread(channels: Int, pollID: Int64)
+        /// Some event named nothing mappable (or too much): a full poll is wanted.
+        case fullPollWanted
+        /// The re-read failed; the events stay pending for the next try.
+        case failed(String)
+    }
+
+    /// Re-reads the channels the partner's pending inbound events name, in one targeted poll
+    /// under the partner's lock (so replicas process each event once), records them as a poll
+    /// would, and marks the events processed in the same transaction.
+    public func processInbound(stop: StopSignal = StopSignal()) async -> InboundCycle {
+        let current = settings.settings
+        guard let partner = current.partner(partnerID), partner.webhook != nil else { return .idle }
+        let key = PartnerLockKey.forPartner(partnerID)
+        let connection: PostgresConnection
+        do {
+            connection = try await lockSession()
+            guard try await connection.tryAdvisoryLock(key) else { return .lockedElsewhere }
+        } catch {
+            await dropLockConnection()
+            return .failed("\(error)")
+        }
+        let result: InboundCycle
+        do {
+            result = try await rereadWhileLocked(partner, settings: current, connection: connection, stop: stop)
+        } catch {
+            result = .failed("\(error)")
+        }
+        do {
+            try await connection.advisoryUnlock(key)
+        } catch {
+            await dropLockConnection()
+        }
+        return result
+    }
+
+    private func rereadWhileLocked(_ partner: PartnerConfig, settings current: WorkerSettings, connection: PostgresConnection,
+                                   stop: StopSignal) async throws -> InboundCycle {
+        let pending = try await InboundInbox.pending(partnerID: partnerID, on: connection)
+        guard !pending.isEmpty else { return .idle }
+        let events = pending.map(\.event)
+        // Before the first complete poll there is nothing to compare with: that poll reads everything.
+        if try await !hasCompletePoll(on: connection) {
+            try await InboundInbox.markProcessed(Dictionary(uniqueKeysWithValues: events.map {
+                ($0.id, JSONValue.object(["full_poll": .bool(true), "reason": .string("no complete poll yet")]))
+            }), on: connection)
+            return .fullPollWanted
+        }
+        let stored = try await InboundInbox.storedChannels(partnerID: partnerID, for: events, on: connection)
+        let plan = InboundPlan.plan(events, stored: stored)
+        let fullPollOutcomes = Dictionary(uniqueKeysWithValues: plan.fullPollEvents.map {
+            ($0, JSONValue.object(["full_poll": .bool(true), "reason": .string("names no stored channel")]))
+        })
+        guard !plan.channelIDs.isEmpty else {
+            try await InboundInbox.markProcessed(fullPollOutcomes, on: connection)
+            return .fullPollWanted
+        }
+
+        var targeted = partner
+        targeted.filters["id"] = .array(plan.channelIDs.map(JSONValue.string))
+        let stream = poller.stream(targeted, deadline: current.config.poll.timeout)
+        let started = ContinuousClock.now
+        let outcome = try await current.recorder.record(
+            stream, firstPoll: partner.firstPoll, failingAfter: current.config.poll.failingAfter, on: connection,
+            abandoned: { stop.isStopped }, scope: .channels(plan.channelIDs),
+            beforeCommit: { connection, outcome in
+                guard outcome.complete else { return }
+                var outcomes = fullPollOutcomes
+                for (id, channels) in plan.channelsByEvent {
+                    outcomes[id] = .object(["channels": .array(channels.map(JSONValue.string)),
+                                            "poll_id": .number(Double(outcome.pollID)), "targeted": .bool(true)])
+                }
+                try await InboundInbox.markProcessed(outcomes, on: connection)
+            })
+        let observed = await stream.summary.value
+        let duration = ContinuousClock.now - started
+        metrics.recordInboundReread(partner: partnerID, complete: outcome.complete)
+        var metadata: Logger.Metadata = [
+            "partner": "\(partnerID)", "inbound_events": "\(events.count)", "channels": "\(plan.channelIDs.count)",
+            "changed": "\(outcome.changedChannels)", "events": "\(outcome.events.count)",
+            "deliveries": "\(outcome.deliveries)", "duration": "\(String(format: "%.3f", duration.seconds))s",
+        ]
+        guard outcome.complete else {
+            let reason = observed.failure?.message ?? "incomplete"
+            let givenUp = try await InboundInbox.markAttemptFailed(Array(plan.channelsByEvent.keys), reason: reason, on: connection)
+            try await InboundInbox.markProcessed(fullPollOutcomes, on: connection)
+            metadata["reason"] = "\(reason)"
+            logger.warning("targeted re-read failed; the events stay pending", metadata: metadata)
+            return givenUp.isEmpty && plan.fullPollEvents.isEmpty ? .failed(reason) : .fullPollWanted
+        }
+        logger.info("targeted re-read", metadata: metadata)
+        if outcome.deliveries > 0 { wakeDelivery() }
+        return plan.needsFullPoll ? .fullPollWanted : .reread(channels: plan.channelIDs.count, pollID: outcome.pollID)
+    }
+
+    private func hasCompletePoll(on connection: PostgresConnection) async throws -> Bool {
+        try await connection.query("SELECT last_complete_poll_at IS NOT NULL AS done FROM partner_state WHERE partner_id = $1",
+                                   [.text(partnerID)]).first?.decode(Bool.self, "done") ?? false
+    }
+}
