@@ -28,27 +28,17 @@ extension PartnerPollLoop {
     public func processInbound(stop: StopSignal = StopSignal()) async -> InboundCycle {
         let current = settings.settings
         guard let partner = current.partner(partnerID), partner.webhook != nil else { return .idle }
-        let key = PartnerLockKey.forPartner(partnerID)
-        let connection: PostgresConnection
-        do {
-            connection = try await lockSession()
-            guard try await connection.tryAdvisoryLock(key) else { return .lockedElsewhere }
-        } catch {
-            await dropLockConnection()
-            return .failed("\(error)")
+        switch await withPartnerLock({ connection -> InboundCycle in
+            do {
+                return try await rereadWhileLocked(partner, settings: current, connection: connection, stop: stop)
+            } catch {
+                return .failed("\(error)")
+            }
+        }) {
+        case .ran(let result): return result
+        case .lockedElsewhere: return .lockedElsewhere
+        case .failed(let error): return .failed("\(error)")
         }
-        let result: InboundCycle
-        do {
-            result = try await rereadWhileLocked(partner, settings: current, connection: connection, stop: stop)
-        } catch {
-            result = .failed("\(error)")
-        }
-        do {
-            try await connection.advisoryUnlock(key)
-        } catch {
-            await dropLockConnection()
-        }
-        return result
     }
 
     private func rereadWhileLocked(_ partner: PartnerConfig, settings current: WorkerSettings, connection: PostgresConnection,

@@ -136,6 +136,25 @@ public final class PartnerPollLoop: Sendable {
     public func runCycle(stop: StopSignal = StopSignal(), requestedAt: Date? = nil) async -> CycleResult {
         let current = settings.settings
         guard let partner = current.partner(partnerID) else { return .partnerRemoved }
+        switch await withPartnerLock({ connection in
+            await pollWhileLocked(partner, settings: current, connection: connection, stop: stop, requestedAt: requestedAt)
+        }) {
+        case .ran(let result): return result
+        case .lockedElsewhere: return .lockedElsewhere
+        case .failed(let error): return .databaseFailed(error)
+        }
+    }
+
+    /// What trying the partner's lock gave.
+    enum Locked<Result: Sendable>: Sendable {
+        case ran(Result)
+        case lockedElsewhere
+        case failed(any Error)
+    }
+
+    /// Runs `body` holding the partner's session advisory lock on the loop's own connection, or
+    /// says why it could not: another replica holds the lock, or the database failed.
+    func withPartnerLock<Result: Sendable>(_ body: (PostgresConnection) async -> Result) async -> Locked<Result> {
         let key = PartnerLockKey.forPartner(partnerID)
         let connection: PostgresConnection
         do {
@@ -143,16 +162,16 @@ public final class PartnerPollLoop: Sendable {
             guard try await connection.tryAdvisoryLock(key) else { return .lockedElsewhere }
         } catch {
             await dropLockConnection()
-            return .databaseFailed(error)
+            return .failed(error)
         }
-        let result = await pollWhileLocked(partner, settings: current, connection: connection, stop: stop, requestedAt: requestedAt)
+        let result = await body(connection)
         do {
             try await connection.advisoryUnlock(key)
         } catch {
             // The session is gone, and the lock with it; the next cycle reconnects.
             await dropLockConnection()
         }
-        return result
+        return .ran(result)
     }
 
     private func pollWhileLocked(_ partner: PartnerConfig, settings current: WorkerSettings,
