@@ -90,6 +90,7 @@ let package = Package(
         // The 360dialog Partner API: channel model, paging client, and the scenario simulator.
         .target(name: "PartnerAPI", dependencies: [
             "Primitives", "Curl", "JSON", "YAMLSupport",
+            .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Yams", package: "Yams"),
             .product(name: "FlyingFox", package: "FlyingFox"),
             .product(name: "FlyingSocks", package: "FlyingFox"),

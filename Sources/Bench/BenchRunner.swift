@@ -93,6 +93,8 @@ public struct BenchRunner {
                             value: result.mustache.seconds * 1000, unit: "ms",
                             note: String(format: "%.1f× the compiled renderer's time", result.mustache.seconds / max(result.compiled.seconds, 1e-9))),
             ]
+        case .inbound:
+            return try await InboundAcceptBenchmark(context: context).run()
         case .latency:
             let pipeline = pipeline(rules: rules, context: context, groupBy: ["channel_id"])
             return try await LatencyBenchmark(context: context, pipeline: pipeline).run()

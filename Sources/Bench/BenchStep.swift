@@ -18,6 +18,8 @@ public enum BenchStep: String, Sendable, CaseIterable, Codable {
     case deliveries
     /// Rendering 20,000 events' templates: the compiled renderer against swift-mustache alone.
     case templates
+    /// Inbound partner webhooks accepted per second, each committed before its 200.
+    case inbound
 
     /// Whether the step needs the simulator subprocess.
     var needsSimulator: Bool { [.poll, .pollNaive, .idleRSS, .runPeakRSS, .record].contains(self) }
@@ -26,5 +28,5 @@ public enum BenchStep: String, Sendable, CaseIterable, Codable {
     var needsSink: Bool { [.record, .latency, .deliveries].contains(self) }
 
     /// Whether the step needs PostgreSQL.
-    var needsDatabase: Bool { [.idleRSS, .runPeakRSS, .record, .latency, .deliveries].contains(self) }
+    var needsDatabase: Bool { [.idleRSS, .runPeakRSS, .record, .latency, .deliveries, .inbound].contains(self) }
 }

@@ -16,6 +16,7 @@ import TestSupport
         "latency_p50_ms": false, "latency_p99_ms": true,
         "deliveries_per_second": true,
         "templates_compiled_ms": false, "templates_mustache_ms": false,
+        "inbound_accepted_per_second": true, "inbound_answer_p99_ms": true,
     ]
 
     @Test func aQuickRunReportsEveryFigureAsJSON() async throws {

@@ -116,4 +116,35 @@ import TestSupport
             #expect(worker.output.contains("targeted re-read"))
         }
     }
+
+    @Test func theSimulatorsWebhookBringsTheChangeLongBeforeTheNextPoll() async throws {
+        let webhookPort = try LoopbackPort.free()
+        let partner = "event-partner"
+        var scenario = RunWorld.smallScenario(partner: partner, steps: """
+                - {name: c2 errors, changes: [{channel: c2, set: {availability_status: error}}]}
+            """)
+        scenario = scenario.replacingOccurrences(of: "    api_key: \(RunWorld.apiKey)\n", with: """
+                api_key: \(RunWorld.apiKey)
+                webhook: {url: "http://127.0.0.1:\(webhookPort)/webhooks/360dialog/\(partner)", secret: "\(Self.secret)"}
+
+            """)
+        try await RunWorld.with(scenario: scenario, poll: "{interval: 1h, jitter: 1s, timeout: 5s}",
+                                webhook: #"{secret: "${CW_TEST_WEBHOOK_SECRET}", debounce: 100ms}"#) { world in
+            let worker = try world.startWorker(extraEnvironment: ["CW_TEST_WEBHOOK_PORT": "\(webhookPort)",
+                                                                  "CW_TEST_WEBHOOK_SECRET": Self.secret])
+            try await world.eventually("the first full poll", workers: [worker]) {
+                try await world.count("SELECT count(*) FROM polls WHERE complete AND NOT targeted") == 1
+            }
+            let changed = ContinuousClock.now
+            #expect(await world.simulator.advance())
+            try await world.eventually("the availability alert, through the simulator's webhook", timeout: .seconds(10),
+                                       workers: [worker]) {
+                world.deliveredEvents.flatMap(\.events).contains { $0.channel == "c2" && $0.status == "firing" }
+            }
+            let took = ContinuousClock.now - changed
+            #expect(took < .seconds(5), "change → notification took \(took); the next poll was an hour away")
+            #expect(try await world.count("SELECT count(*) FROM inbound_webhooks WHERE event = 'channel_updated' AND status = 'processed'") == 1)
+            #expect(try await world.count("SELECT count(*) FROM polls WHERE NOT targeted") == 1)
+        }
+    }
 }

@@ -29,16 +29,33 @@ public struct ScenarioPartner: Sendable {
     public var latency: Duration
     /// Faults injected into channel-list requests, checked in order.
     public var faults: [FaultRule]
+    /// Where partner webhooks for the timeline's changes are posted, if anywhere.
+    public var webhook: ScenarioWebhook?
 
     /// A partner from its parts.
     public init(id: String, apiKey: String, channels: [JSONValue], maxPageSize: Int? = nil,
-                latency: Duration = .zero, faults: [FaultRule] = []) {
+                latency: Duration = .zero, faults: [FaultRule] = [], webhook: ScenarioWebhook? = nil) {
         self.id = id
         self.apiKey = apiKey
         self.channels = channels
         self.maxPageSize = maxPageSize
         self.latency = latency
         self.faults = faults
+        self.webhook = webhook
+    }
+}
+
+/// A partner's webhook URL in a scenario: each timeline change is posted there as 360dialog
+/// would, signed with `secret` (`x-360dialog-signature`, hex HMAC-SHA256 of the body).
+public struct ScenarioWebhook: Sendable {
+    /// e.g. `http://127.0.0.1:9465/webhooks/360dialog/demo-partner`.
+    public var url: String
+    /// The platform secret; unsigned when nil.
+    public var secret: String?
+
+    public init(url: String, secret: String?) {
+        self.url = url
+        self.secret = secret
     }
 }
 

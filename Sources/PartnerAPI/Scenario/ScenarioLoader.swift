@@ -92,10 +92,21 @@ public enum ScenarioLoader {
         if let list = reader.value("faults") {
             faults = FaultReader(file: file, collector: collector).faults(from: list)
         }
+        var webhook: ScenarioWebhook?
+        if let node = reader.value("webhook") {
+            let webhookReader = MappingReader(node, file: file, what: "a partner's 'webhook'", collector: collector)
+            if webhookReader.isValid, let url = webhookReader.string("url", required: true) {
+                webhook = ScenarioWebhook(url: url, secret: webhookReader.string("secret"))
+                if !(url.hasPrefix("http://") || url.hasPrefix("https://")), let urlNode = webhookReader.value("url") {
+                    collector.add(urlNode.diagnostic("'url' must be an http:// or https:// URL, found '\(url)'", file: file))
+                }
+            }
+            webhookReader.finish()
+        }
         reader.finish()
         guard let id, let apiKey else { return nil }
         return ScenarioPartner(id: id, apiKey: apiKey, channels: channels, maxPageSize: maxPageSize,
-                               latency: latency, faults: faults)
+                               latency: latency, faults: faults, webhook: webhook)
     }
 
     static func explicitChannels(_ node: Node, file: String, collector: DiagnosticCollector) -> [JSONValue] {

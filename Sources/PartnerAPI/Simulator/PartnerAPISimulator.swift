@@ -2,6 +2,7 @@ import FlyingFox
 import FlyingSocks
 import Foundation
 import JSON
+import Logging
 
 /// A simulated 360dialog Partner API on loopback, serving a ``Scenario``.
 ///
@@ -16,6 +17,7 @@ public actor PartnerAPISimulator {
     private let logRequests: Bool
     private var server: HTTPServer?
     private var serverTask: Task<Void, any Error>?
+    private var webhookTask: Task<Void, Never>?
     /// The port actually bound (useful with port 0), once started.
     public private(set) var port: UInt16?
 
@@ -47,6 +49,8 @@ public actor PartnerAPISimulator {
             : try HTTPServer.loopback(port: requestedPort, timeout: 3600, handler: handler)
         self.server = server
         serverTask = Task { try await server.run() }
+        let sender = SimulatorWebhookSender(state: state, logger: Logger(label: "channelwatch.simulator"))
+        webhookTask = Task { await sender.run() }
         do {
             try await server.waitUntilListening(timeout: 10)
         } catch {
@@ -64,6 +68,8 @@ public actor PartnerAPISimulator {
 
     /// Stops listening and closes open connections.
     public func stop() async {
+        webhookTask?.cancel()
+        webhookTask = nil
         await server?.stop(timeout: 0)
         serverTask?.cancel()
         server = nil

@@ -52,21 +52,26 @@ struct SimulatedChannels {
 
     func encoded(at index: Int) -> Data { entries[index].encoded }
 
-    /// Applies one timeline change to this partner's channels.
-    mutating func apply(_ action: ChannelChange.Action) {
+    /// Applies one timeline change to this partner's channels; returns the documents changed
+    /// (as they are now; a removed channel as it was) for the partner webhooks they cause.
+    @discardableResult
+    mutating func apply(_ action: ChannelChange.Action) -> [(kind: ChangeKind, document: JSONValue)] {
         listings.removeAll()
+        var changed: [(kind: ChangeKind, document: JSONValue)] = []
         switch action {
         case .set(let selection, let fields):
             for index in selected(selection) {
                 var document = entries[index].document
                 for field in fields { document.set(field.value, at: field.path) }
                 entries[index] = Entry(document: document)
+                changed.append((.updated, document))
             }
         case .unset(let selection, let paths):
             for index in selected(selection) {
                 var document = entries[index].document
                 for path in paths { document.remove(at: path) }
                 entries[index] = Entry(document: document)
+                changed.append((.updated, document))
             }
         case .add(let document):
             let entry = Entry(document: document)
@@ -75,9 +80,29 @@ struct SimulatedChannels {
             } else {
                 entries.append(entry)
             }
+            changed.append((.created, document))
         case .remove(let ids):
             let doomed = Set(ids)
+            changed += entries.filter { doomed.contains($0.id) }.map { (.removed, $0.document) }
             entries.removeAll { doomed.contains($0.id) }
+        }
+        return changed
+    }
+
+    /// What a timeline change did to a channel, for the webhook it causes.
+    enum ChangeKind: String {
+        case created, updated, removed
+
+        /// The event a partner webhook for it carries: `channel_created`; `channel_updated`
+        /// (not a documented 360dialog event: the simulator's stand-in for whatever 360dialog
+        /// sends when a number's state changes, which the receiver must accept as unknown);
+        /// `cancellation_processed`.
+        var event: String {
+            switch self {
+            case .created: "channel_created"
+            case .updated: "channel_updated"
+            case .removed: "cancellation_processed"
+            }
         }
     }
 

@@ -11,8 +11,16 @@ actor SimulatorState {
         var latency: Duration
         var faults: [FaultRule]
         var faultHits: [Int]
+        var webhook: ScenarioWebhook?
         var stats = SimulatorStats()
     }
+
+    /// A partner webhook a timeline change caused, waiting to be posted.
+    struct PendingWebhook: Sendable {
+        var webhook: ScenarioWebhook
+        var body: Data
+    }
+    private var pendingWebhooks: [PendingWebhook] = []
 
     private var partners: [String: Partner] = [:]
     private let partnerOrder: [String]
@@ -32,7 +40,8 @@ actor SimulatorState {
             partners[partner.id] = Partner(
                 apiKey: partner.apiKey, channels: SimulatedChannels(documents: partner.channels),
                 maxPageSize: partner.maxPageSize, latency: partner.latency,
-                faults: partner.faults, faultHits: Array(repeating: 0, count: partner.faults.count))
+                faults: partner.faults, faultHits: Array(repeating: 0, count: partner.faults.count),
+                webhook: partner.webhook)
         }
     }
 
@@ -168,8 +177,20 @@ actor SimulatorState {
     /// Applies an ad-hoc step (tests), without moving the timeline.
     func apply(_ step: TimelineStep) {
         for change in step.changes {
-            partners[change.partnerID]?.channels.apply(change.action)
+            guard let changed = partners[change.partnerID]?.channels.apply(change.action),
+                  let webhook = partners[change.partnerID]?.webhook else { continue }
+            for (kind, document) in changed {
+                let event = JSONValue.object(["id": .string(UUID().uuidString.lowercased()), "event": .string(kind.event),
+                                              "data": document])
+                pendingWebhooks.append(PendingWebhook(webhook: webhook, body: event.compactJSON()))
+            }
         }
+    }
+
+    /// The webhooks caused since the last call, oldest first.
+    func takePendingWebhooks() -> [PendingWebhook] {
+        defer { pendingWebhooks.removeAll() }
+        return pendingWebhooks
     }
 
     // MARK: Inspection and control
