@@ -28,3 +28,7 @@ ALTER TABLE polls ADD COLUMN targeted boolean NOT NULL DEFAULT false;
 CREATE INDEX channel_snapshots_phone_digits
     ON channel_snapshots (partner_id, regexp_replace(document->'setup_info'->>'phone_number', '\D', '', 'g'));
 CREATE INDEX channel_snapshots_waba ON channel_snapshots (partner_id, (document->'waba_account'->>'id'));
+
+-- Webhook rules record `received` events.
+ALTER TABLE events DROP CONSTRAINT events_status_check;
+ALTER TABLE events ADD CONSTRAINT events_status_check CHECK (status IN ('firing', 'resolved', 'changed', 'received'));

@@ -7,6 +7,10 @@ extension InboundInbox {
     public struct PendingRow: Sendable {
         public var event: InboundPlan.Pending
         public var attempts: Int
+        /// The event's name.
+        public var name: String
+        /// The raw body, when asked for (webhook rules read it).
+        public var body: String?
     }
 
     /// Processing an event is given up after this many failed targeted polls; a full poll is
@@ -15,16 +19,30 @@ extension InboundInbox {
 
     /// The partner's pending events, oldest first. Only the worker holding the partner's poll
     /// lock processes them, so no row lock is needed.
-    public static func pending(partnerID: String, limit: Int = 1000, on connection: PostgresConnection) async throws -> [PendingRow] {
+    public static func pending(partnerID: String, limit: Int = 1000, withBodies: Bool = false,
+                               on connection: PostgresConnection) async throws -> [PendingRow] {
         try await connection.query("""
-            SELECT id, names, waba_wide, attempts FROM inbound_webhooks
+            SELECT id, names, waba_wide, attempts, event, CASE WHEN $3 THEN body END AS body FROM inbound_webhooks
             WHERE partner_id = $1 AND status = 'pending' ORDER BY id LIMIT $2
-            """, [.text(partnerID), .int64(Int64(limit))]).map { row in
+            """, [.text(partnerID), .int64(Int64(limit)), .bool(withBodies)]).map { row in
             PendingRow(event: InboundPlan.Pending(id: try row.decode(Int64.self, "id"),
                                                   references: try row.decodeJSON(ChannelReferences.self, "names"),
                                                   concernsWholeWABA: try row.decode(Bool.self, "waba_wide")),
-                       attempts: try row.decode(Int.self, "attempts"))
+                       attempts: try row.decode(Int.self, "attempts"), name: try row.decode(String.self, "event"),
+                       body: try row.decode(String?.self, "body"))
         }
+    }
+
+    /// The stored documents of `ids`.
+    public static func documents(partnerID: String, ids: [String], on connection: PostgresConnection) async throws -> [String: JSONValue] {
+        guard !ids.isEmpty else { return [:] }
+        var documents: [String: JSONValue] = [:]
+        for row in try await connection.query(
+            "SELECT channel_id, document FROM channel_snapshots WHERE partner_id = $1 AND channel_id = ANY($2::text[])",
+            [.text(partnerID), .textArray(ids)]) {
+            documents[try row.decode(String.self, "channel_id")] = try JSONParser.parse(try row.decode(Data.self, "document"))
+        }
+        return documents
     }
 
     /// The stored channels `events` can name: by id, by phone digits, by WABA, and (for

@@ -50,7 +50,7 @@ struct CompiledTemplate: Sendable {
 
     /// The top-level variables of ``TemplateVariables``.
     enum Variable: String, Sendable {
-        case channel, previous, field, from, to, rule, severity, labels, status, resolved
+        case channel, previous, field, from, to, rule, severity, labels, status, resolved, webhook
         case partnerID = "partner_id"
         case observedAt = "observed_at"
     }
@@ -335,6 +335,7 @@ struct CompiledTemplate: Sendable {
         case .observedAt: return .text(variables.observedAt.formatted(.iso8601))
         case .status: return .text(variables.status.rawValue)
         case .resolved: return .flag(variables.status == .resolved)
+        case .webhook: return variables.webhook.map { .document($0) }
         }
     }
 }

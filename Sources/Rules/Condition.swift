@@ -20,6 +20,19 @@ public indirect enum Condition: Sendable {
         }
     }
 
+    /// Whether the condition holds for `document`, its fields looked up directly (webhook rules:
+    /// evaluated once per inbound event, so the rule set's field table is not involved).
+    func holds(in document: JSONValue) -> Bool {
+        switch self {
+        case .leaf(let leaf):
+            let value = document[path: leaf.field]
+            return leaf.holds(value == .null ? nil : value)
+        case .all(let conditions): return conditions.allSatisfy { $0.holds(in: document) }
+        case .any(let conditions): return conditions.contains { $0.holds(in: document) }
+        case .not(let condition): return !condition.holds(in: document)
+        }
+    }
+
     /// Whether the condition holds for a document whose fields were resolved into `values`
     /// (indexed by the rule set's field slots).
     func holds(_ values: FieldValues) -> Bool {

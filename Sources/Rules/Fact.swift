@@ -6,6 +6,8 @@ public enum FactStatus: String, Sendable, Hashable, Codable, CaseIterable {
     case resolved
     /// A change rule saw a transition.
     case changed
+    /// A webhook rule matched an inbound partner webhook (a fact the channel list cannot show).
+    case received
 }
 
 /// One observed fact: a state rule firing or resolving, or a change rule's transition, with

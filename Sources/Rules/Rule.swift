@@ -56,7 +56,7 @@ public final class Rule: Sendable {
         switch kind {
         case .state(let condition): return condition.primaryField
         case .change(let trigger): return trigger.field
-        case .disappeared: return nil
+        case .disappeared, .webhook: return nil
         }
     }
 }
@@ -69,13 +69,22 @@ public enum RuleKind: Sendable {
     case change(ChangeTrigger)
     /// `disappeared: true` — fires while the channel is absent from complete polls.
     case disappeared
+    /// `webhook:` — fires (`received`) when an inbound partner webhook of one of its events arrives.
+    case webhook(WebhookTrigger)
 
-    /// `state`, `change` or `disappeared`, for summaries.
+    /// `state`, `change`, `disappeared` or `webhook`, for summaries.
     public var name: String {
         switch self {
         case .state: return "state"
         case .change: return "change"
         case .disappeared: return "disappeared"
+        case .webhook: return "webhook"
         }
+    }
+
+    /// Whether the rule reacts to inbound webhooks rather than to polled documents.
+    public var isWebhook: Bool {
+        if case .webhook = self { return true }
+        return false
     }
 }

@@ -33,6 +33,28 @@ public struct RuleEngine: Sendable {
             return Evaluation(facts: run.facts, state: run.state)
         }
     }
+
+    /// The `received` facts of one inbound partner webhook: one per webhook rule whose events
+    /// include `event` and whose `where:` holds. Templates see `webhook` (the payload) and
+    /// `channel` (the named channel's stored snapshot, when the event named one).
+    public func evaluateWebhook(event: String, payload: JSONValue, channelID: String?, channel: JSONValue?,
+                                context: EvaluationContext) -> [Fact] {
+        rules.rules.compactMap { rule in
+            guard case .webhook(let trigger) = rule.kind, trigger.matches(event, payload: payload, channel: channel) else {
+                return nil
+            }
+            let variables = TemplateVariables(
+                channel: channel, previous: nil, field: nil, from: nil, to: nil, rule: rule.name, severity: rule.severity,
+                labels: rule.labels, status: .received, partnerID: context.partnerID, observedAt: context.observedAt,
+                webhook: payload)
+            return Fact(rule: rule.name, status: .received, channelID: channelID ?? "", severity: rule.severity,
+                        labels: rule.labels, field: nil, from: nil, to: nil, summary: rule.summary.render(variables),
+                        description: rule.description?.render(variables) ?? "", sendResolved: false)
+        }
+    }
+
+    /// Whether the rule set has webhook rules (inbound events are evaluated only then).
+    public var hasWebhookRules: Bool { rules.rules.contains { $0.kind.isWebhook } }
 }
 
 /// The working values of one evaluation: resolved fields, facts so far, the state being updated.
@@ -89,6 +111,9 @@ struct EvaluationRun {
             // A disappeared rule's scope looks at the last document seen, the only one there is.
             let holds = current == nil && (rule.scope.map { scope in fields.withValues(of: previous) { scope.holds($0) } } ?? true)
             step(rule, position: position, holds: holds)
+        case .webhook:
+            // Inbound events only: ``RuleEngine/evaluateWebhook(event:payload:channelID:channel:context:)``.
+            return
         }
     }
 

@@ -11,7 +11,7 @@ final class RuleFileReader {
 
     /// Labels ChannelWatch sets itself for routes; a rule may not redefine them.
     static let systemLabels: Set<String> = ["rule", "severity", "partner_id", "channel_id", "client_id", "waba_id", "business_id"]
-    static let kindKeys = ["alert", "change", "disappeared"]
+    static let kindKeys = ["alert", "change", "disappeared", "webhook"]
 
     init(file: String, orders: [String: ValueOrder], rejectedOrders: Set<String>, collector: DiagnosticCollector) {
         self.file = file
@@ -44,10 +44,10 @@ final class RuleFileReader {
         if present.isEmpty {
             let hint = reader.keys.filter { $0.utf8.count <= 64 }.compactMap { DidYouMean.suggestion(for: $0, among: Self.kindKeys) }.first
             if hint == nil {
-                collector.add(node.diagnostic("\(label) needs one of 'alert' (state rule), 'change' (change rule) or 'disappeared: true'", file: file))
+                collector.add(node.diagnostic("\(label) needs one of 'alert' (state rule), 'change' (change rule), 'disappeared: true' or 'webhook' (inbound event rule)", file: file))
             }
         } else if present.count > 1, let second = reader.keyNode(present[1]) {
-            collector.add(second.diagnostic("\(label) has both '\(present[0])' and '\(present[1])'; a rule is exactly one of a state rule ('alert'), a change rule ('change') or 'disappeared: true'", file: file))
+            collector.add(second.diagnostic("\(label) has both '\(present[0])' and '\(present[1])'; a rule is exactly one of a state rule ('alert'), a change rule ('change'), 'disappeared: true' or a webhook rule ('webhook')", file: file))
         }
         var kind: RuleKind?
         if let alert = reader.value("alert") {
@@ -63,13 +63,22 @@ final class RuleFileReader {
             }
             kind = kind ?? .disappeared
         }
-        let scope = reader.value("where").flatMap { readScope($0, conditions: conditions, fields: &fields) }
+        let isWebhook = present.first == "webhook"
+        var scope: Condition?
+        if isWebhook, let webhook = reader.value("webhook") {
+            // Its `where:` looks at the inbound payload, not at polled documents: read apart from the rule set's fields.
+            var ownFields = FieldTable()
+            let condition = reader.value("where").flatMap { readScope($0, conditions: conditions, fields: &ownFields) }
+            kind = kind ?? readWebhook(webhook, condition: condition).map(RuleKind.webhook)
+        } else {
+            scope = reader.value("where").flatMap { readScope($0, conditions: conditions, fields: &fields) }
+        }
 
-        let isChange = present.first == "change"
+        let isChange = present.first == "change" || isWebhook
         var forPolls = 1
         if let count = reader.int("for_polls") {
             if isChange, let key = reader.keyNode("for_polls") {
-                collector.add(key.diagnostic("'for_polls' applies to state and disappeared rules, not to change rules", file: file))
+                collector.add(key.diagnostic("'for_polls' applies to state and disappeared rules, not to \(isWebhook ? "webhook" : "change") rules", file: file))
             } else if count < 1, let value = reader.value("for_polls") {
                 collector.add(value.diagnostic("'for_polls' must be 1 or more, found \(count)", file: file))
             } else {
@@ -79,7 +88,7 @@ final class RuleFileReader {
         var sendResolved = !isChange
         if let flag = reader.bool("send_resolved") {
             if isChange, let key = reader.keyNode("send_resolved") {
-                collector.add(key.diagnostic("'send_resolved' applies to state and disappeared rules; change rules never resolve", file: file))
+                collector.add(key.diagnostic("'send_resolved' applies to state and disappeared rules; \(isWebhook ? "webhook" : "change") rules never resolve", file: file))
             } else {
                 sendResolved = flag
             }
@@ -93,7 +102,7 @@ final class RuleFileReader {
         let reportedField: JSONPath? = switch kind {
         case .state(let condition): condition.primaryField
         case .change(let trigger): trigger.field
-        case .disappeared: nil
+        case .disappeared, .webhook: nil
         }
         return Rule(name: name, kind: kind, scope: scope, severity: severity ?? .warning, labels: labels ?? [:],
                     summary: summary, description: description, forPolls: forPolls, sendResolved: sendResolved,
@@ -146,6 +155,29 @@ final class RuleFileReader {
             }
         }
         return labels
+    }
+
+    /// `webhook: {event: name}` or `webhook: {event: [name, ...]}`.
+    private func readWebhook(_ node: Node, condition: Condition?) -> WebhookTrigger? {
+        let reader = MappingReader(node, file: file, what: "'webhook'", collector: collector)
+        guard reader.isValid else { return nil }
+        defer { reader.finish() }
+        guard let eventNode = reader.value("event") else {
+            reader.reportMissing("event")
+            return nil
+        }
+        let names: [String]
+        switch eventNode {
+        case .scalar(let scalar): names = [scalar.string]
+        case .sequence(let items): names = items.compactMap { $0.scalar?.string }
+        default: names = []
+        }
+        let valid = names.filter { !$0.isEmpty && $0.utf8.count <= 100 && !$0.contains(where: \.isWhitespace) }
+        guard !valid.isEmpty, valid.count == names.count else {
+            collector.add(eventNode.diagnostic("'event' must be an event name such as account_violation, or a list of them", file: file))
+            return nil
+        }
+        return WebhookTrigger(events: valid, condition: condition)
     }
 
     private func readScope(_ node: Node, conditions: ConditionReader, fields: inout FieldTable) -> Condition? {

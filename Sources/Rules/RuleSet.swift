@@ -37,7 +37,8 @@ public struct RuleSet: Sendable {
     /// A one-line summary for `check`: files, then rules by kind.
     public var summary: String {
         let counts = Dictionary(grouping: rules, by: \.kind.name).mapValues(\.count)
-        let kinds = ["state", "change", "disappeared"].map { "\(counts[$0] ?? 0) \($0)" }.joined(separator: ", ")
+        let kinds = (["state", "change", "disappeared"] + (counts["webhook"] == nil ? [] : ["webhook"]))
+            .map { "\(counts[$0] ?? 0) \($0)" }.joined(separator: ", ")
         let fileWord = files.count == 1 ? "file" : "files"
         let ruleWord = rules.count == 1 ? "rule" : "rules"
         return "\(files.count) rule \(fileWord), \(rules.count) \(ruleWord) (\(kinds))"

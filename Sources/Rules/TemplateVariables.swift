@@ -20,6 +20,8 @@ public struct TemplateVariables: MustacheParent {
     let status: FactStatus
     let partnerID: String
     let observedAt: Date
+    /// The inbound webhook's payload (webhook rules only).
+    let webhook: JSONValue?
 
     /// Builds the variables for one event.
     ///
@@ -29,7 +31,7 @@ public struct TemplateVariables: MustacheParent {
     ///   - previous: the previous document, if any.
     public init(channel: JSONValue?, previous: JSONValue?, field: String?, from: String?, to: String?,
                 rule: String, severity: Severity, labels: [String: String], status: FactStatus,
-                partnerID: String, observedAt: Date) {
+                partnerID: String, observedAt: Date, webhook: JSONValue? = nil) {
         self.channel = channel ?? .object([:])
         self.previous = previous ?? .object([:])
         self.field = field
@@ -41,6 +43,7 @@ public struct TemplateVariables: MustacheParent {
         self.status = status
         self.partnerID = partnerID
         self.observedAt = observedAt
+        self.webhook = webhook
     }
 
     /// Mustache's lookup of a top-level variable.
@@ -58,6 +61,7 @@ public struct TemplateVariables: MustacheParent {
         case "observed_at": return TemplateText(observedAt.formatted(.iso8601))
         case "status": return TemplateText(status.rawValue)
         case "resolved": return status == .resolved
+        case "webhook": return webhook.map(TemplateDocument.init)
         default: return nil
         }
     }

@@ -43,14 +43,17 @@ extension PartnerPollLoop {
 
     private func rereadWhileLocked(_ partner: PartnerConfig, settings current: WorkerSettings, connection: PostgresConnection,
                                    stop: StopSignal) async throws -> InboundCycle {
-        let pending = try await InboundInbox.pending(partnerID: partnerID, on: connection)
+        let webhookRules = WebhookEventRecorder(recorder: current.recorder)
+        let pending = try await InboundInbox.pending(partnerID: partnerID, withBodies: current.recorder.engine.hasWebhookRules,
+                                                     on: connection)
         guard !pending.isEmpty else { return .idle }
         let events = pending.map(\.event)
         // Before the first complete poll there is nothing to compare with: that poll reads everything.
         if try await !hasCompletePoll(on: connection) {
-            try await InboundInbox.markProcessed(Dictionary(uniqueKeysWithValues: events.map {
+            let outcomes = Dictionary(uniqueKeysWithValues: events.map {
                 ($0.id, JSONValue.object(["full_poll": .bool(true), "reason": .string("no complete poll yet")]))
-            }), on: connection)
+            })
+            try await finishWithoutReread(pending, outcomes: outcomes, stored: [], rules: webhookRules, on: connection)
             return .fullPollWanted
         }
         let stored = try await InboundInbox.storedChannels(partnerID: partnerID, for: events, on: connection)
@@ -59,7 +62,7 @@ extension PartnerPollLoop {
             ($0, JSONValue.object(["full_poll": .bool(true), "reason": .string("names no stored channel")]))
         })
         guard !plan.channelIDs.isEmpty else {
-            try await InboundInbox.markProcessed(fullPollOutcomes, on: connection)
+            try await finishWithoutReread(pending, outcomes: fullPollOutcomes, stored: stored, rules: webhookRules, on: connection)
             return .fullPollWanted
         }
 
@@ -78,6 +81,9 @@ extension PartnerPollLoop {
                                             "poll_id": .number(Double(outcome.pollID)), "targeted": .bool(true)])
                 }
                 try await InboundInbox.markProcessed(outcomes, on: connection)
+                // Webhook rules see the snapshots this re-read just wrote.
+                let processed = pending.filter { outcomes[$0.event.id] != nil }
+                try await self.recordWebhookRules(processed, stored: stored, rules: webhookRules, on: connection)
             })
         let observed = await stream.summary.value
         let duration = ContinuousClock.now - started
@@ -90,7 +96,8 @@ extension PartnerPollLoop {
         guard outcome.complete else {
             let reason = observed.failure?.message ?? "incomplete"
             let givenUp = try await InboundInbox.markAttemptFailed(Array(plan.channelsByEvent.keys), reason: reason, on: connection)
-            try await InboundInbox.markProcessed(fullPollOutcomes, on: connection)
+            try await finishWithoutReread(pending.filter { fullPollOutcomes[$0.event.id] != nil }, outcomes: fullPollOutcomes,
+                                          stored: stored, rules: webhookRules, on: connection)
             metadata["reason"] = "\(reason)"
             logger.warning("targeted re-read failed; the events stay pending", metadata: metadata)
             return givenUp.isEmpty && plan.fullPollEvents.isEmpty ? .failed(reason) : .fullPollWanted
@@ -98,6 +105,41 @@ extension PartnerPollLoop {
         logger.info("targeted re-read", metadata: metadata)
         if outcome.deliveries > 0 { wakeDelivery() }
         return plan.needsFullPoll ? .fullPollWanted : .reread(channels: plan.channelIDs.count, pollID: outcome.pollID)
+    }
+
+    /// Marks events processed without a re-read (they asked for a full poll), with their webhook
+    /// rules' events, in one transaction.
+    private func finishWithoutReread(_ rows: [InboundInbox.PendingRow], outcomes: [Int64: JSONValue],
+                                     stored: [InboundPlan.StoredChannel], rules: WebhookEventRecorder,
+                                     on connection: PostgresConnection) async throws {
+        guard !outcomes.isEmpty else { return }
+        try await connection.transaction { connection in
+            try await InboundInbox.markProcessed(outcomes, on: connection)
+            try await recordWebhookRules(rows.filter { outcomes[$0.event.id] != nil }, stored: stored, rules: rules, on: connection)
+        }
+    }
+
+    /// Evaluates the webhook rules for `rows` and records their `received` events. Each event's
+    /// channel (what its templates see as `channel`) is the first it names by id or number.
+    func recordWebhookRules(_ rows: [InboundInbox.PendingRow], stored: [InboundPlan.StoredChannel], rules: WebhookEventRecorder,
+                            on connection: PostgresConnection) async throws {
+        guard rules.hasRules, !rows.isEmpty else { return }
+        func named(_ row: InboundInbox.PendingRow) -> String? {
+            let references = row.event.references
+            if let id = references.channelIDs.first { return id }
+            let digits = Set(references.phoneDigits)
+            return stored.first { $0.phoneDigits.map(digits.contains) ?? false }?.id
+        }
+        let channels = rows.map(named)
+        let documents = try await InboundInbox.documents(partnerID: partnerID, ids: channels.compactMap { $0 }, on: connection)
+        let inputs = zip(rows, channels).compactMap { row, channelID -> WebhookEventRecorder.Input? in
+            guard let body = row.body, let payload = try? JSONParser.parse(Data(body.utf8)) else { return nil }
+            let document = channelID.flatMap { documents[$0] }
+            return WebhookEventRecorder.Input(event: row.name, payload: payload, channelID: document == nil ? nil : channelID,
+                                              channel: document)
+        }
+        let written = try await rules.record(inputs, partnerID: partnerID, on: connection)
+        if written.deliveries > 0 { wakeDelivery() }
     }
 
     private func hasCompletePoll(on connection: PostgresConnection) async throws -> Bool {

@@ -38,6 +38,12 @@ import TestSupport
             #expect(forged.exitCode == 1)
             #expect(forged.standardOutput.hasPrefix("HTTP 401 "), "\(forged.standardOutput)")
             #expect(try await world.count("SELECT count(*) FROM inbound_webhooks") == 1)
+            // The shipped webhook rule reports the violation on the channel of that number, after its re-read.
+            try await world.eventually("the account_violation_reported notification", workers: [worker]) {
+                world.deliveredEvents.flatMap(\.events).contains(EventKey(rule: "account_violation_reported", channel: "c1", status: "received"))
+            }
+            #expect(try await world.count("SELECT count(*) FROM events WHERE rule = 'account_violation_reported'") == 1,
+                    "a repeated event is evaluated once")
 
             let listed = try await ChannelWatchBinary.run(["webhooks", "--json"], environment: ["DATABASE_URL": world.database.connectionString])
             let rows = try #require(try JSONSerialization.jsonObject(with: Data(listed.standardOutput.utf8)) as? [[String: Any]],

@@ -108,7 +108,7 @@ struct BrokenRuleCorpusTests {
             "nested-too-deep.yml:4:204: conditions are nested more than 32 levels deep; flatten them with 'all'/'any'",
         ],
         "no-kind.yml": [
-            "no-kind.yml:2:5: rule 'quality_low' needs one of 'alert' (state rule), 'change' (change rule) or 'disappeared: true'",
+            "no-kind.yml:2:5: rule 'quality_low' needs one of 'alert' (state rule), 'change' (change rule), 'disappeared: true' or 'webhook' (inbound event rule)",
         ],
         "operator-missing.yml": [
             "operator-missing.yml:4:12: condition on 'status' needs an operator: equals, not_equals, in, not_in, exists, matches, above, below",
@@ -136,7 +136,7 @@ struct BrokenRuleCorpusTests {
             "template-unclosed-tag.yml:4:18: 'description' template does not parse: the template ends inside a tag; close it with '}}' (template line 3, column 1)",
         ],
         "two-kinds.yml": [
-            "two-kinds.yml:5:5: rule 'quality_low' has both 'alert' and 'change'; a rule is exactly one of a state rule ('alert'), a change rule ('change') or 'disappeared: true'",
+            "two-kinds.yml:5:5: rule 'quality_low' has both 'alert' and 'change'; a rule is exactly one of a state rule ('alert'), a change rule ('change'), 'disappeared: true' or a webhook rule ('webhook')",
         ],
         "two-operators.yml": [
             "two-operators.yml:4:43: condition on 'status' has both 'equals' and 'in'; combine tests with 'all' or 'any'",
