@@ -11,6 +11,8 @@ extension InboundInbox {
         public var name: String
         /// The raw body, when asked for (webhook rules read it).
         public var body: String?
+        /// When the listener stored it.
+        public var receivedAt: Date
     }
 
     /// Processing an event is given up after this many failed targeted polls; a full poll is
@@ -22,14 +24,14 @@ extension InboundInbox {
     public static func pending(partnerID: String, limit: Int = 1000, withBodies: Bool = false,
                                on connection: PostgresConnection) async throws -> [PendingRow] {
         try await connection.query("""
-            SELECT id, names, waba_wide, attempts, event, CASE WHEN $3 THEN body END AS body FROM inbound_webhooks
+            SELECT id, names, waba_wide, attempts, event, received_at, CASE WHEN $3 THEN body END AS body FROM inbound_webhooks
             WHERE partner_id = $1 AND status = 'pending' ORDER BY id LIMIT $2
             """, [.text(partnerID), .int64(Int64(limit)), .bool(withBodies)]).map { row in
             PendingRow(event: InboundPlan.Pending(id: try row.decode(Int64.self, "id"),
                                                   references: try row.decodeJSON(ChannelReferences.self, "names"),
                                                   concernsWholeWABA: try row.decode(Bool.self, "waba_wide")),
                        attempts: try row.decode(Int.self, "attempts"), name: try row.decode(String.self, "event"),
-                       body: try row.decode(String?.self, "body"))
+                       body: try row.decode(String?.self, "body"), receivedAt: try row.decode(Date.self, "received_at"))
         }
     }
 

@@ -102,6 +102,10 @@ extension PartnerPollLoop {
             logger.warning("targeted re-read failed; the events stay pending", metadata: metadata)
             return givenUp.isEmpty && plan.fullPollEvents.isEmpty ? .failed(reason) : .fullPollWanted
         }
+        let committed = Date()
+        for row in pending where plan.channelsByEvent[row.event.id] != nil {
+            metrics.recordInboundLatency(seconds: committed.timeIntervalSince(row.receivedAt))
+        }
         logger.info("targeted re-read", metadata: metadata)
         if outcome.deliveries > 0 { wakeDelivery() }
         return plan.needsFullPoll ? .fullPollWanted : .reread(channels: plan.channelIDs.count, pollID: outcome.pollID)

@@ -48,6 +48,10 @@ public final class WorkerMetrics: Sendable {
         /// (`complete`, `incomplete`); exported once the first one ran.
         public static let inboundRereads = "channelwatch_inbound_rereads_total"
 
+        /// Histogram of the time from an inbound webhook's receipt to the commit of the targeted
+        /// re-read it caused (its events and deliveries are queued by then).
+        public static let inboundLatency = "channelwatch_inbound_reread_latency_seconds"
+
         /// Every metric the worker exports from its start.
         public static let all = [polls, pollDuration, channels, events, alertsFiring, deliveries, queueDepth,
                                  oldestPendingAge, deliveryLatency]
@@ -67,6 +71,7 @@ public final class WorkerMetrics: Sendable {
             Name.deliveryLatency: [0.1, 0.5, 1, 5, 15, 30, 60, 300, 900, 3600, 21_600].map {
                 Duration.milliseconds(Int64($0 * 1000))
             },
+            Name.inboundLatency: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60].map { Duration.milliseconds(Int64($0 * 1000)) },
         ]
         self.factory = factory
         // Unlabelled gauges exist from the start, so a scrape before the first refresh shows them.
@@ -108,6 +113,11 @@ public final class WorkerMetrics: Sendable {
         let plain = event.count <= 64 && event.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_") }
         Counter(label: Name.inbound, dimensions: [("partner", partner), ("event", plain ? event : "other"),
                                                   ("outcome", outcome)], factory: factory).increment()
+    }
+
+    /// Records how long an inbound webhook waited from its receipt to its re-read's commit.
+    public func recordInboundLatency(seconds: Double) {
+        Metrics.Timer(label: Name.inboundLatency, factory: factory).recordNanoseconds(Int64(max(0, seconds) * 1e9))
     }
 
     /// Counts one targeted re-read.

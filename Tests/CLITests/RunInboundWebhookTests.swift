@@ -120,6 +120,9 @@ import TestSupport
                 try await world.count("SELECT count(*) FROM polls WHERE complete AND NOT targeted") == 2
             }
             #expect(worker.output.contains("targeted re-read"))
+            let metrics = try #require(await worker.get("/metrics")?.body)
+            #expect(metrics.contains(#"channelwatch_inbound_rereads_total{partner="reread-partner",outcome="complete"} 1"#), "\(metrics)")
+            #expect(metrics.contains("channelwatch_inbound_reread_latency_seconds_count 1"), "\(metrics)")
         }
     }
 
