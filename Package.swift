@@ -125,7 +125,8 @@ let package = Package(
 
         // The zero-configuration tour: simulator + PostgreSQL + shipped rules + console.
         .target(name: "Demo", dependencies: [
-            "Alerting", "Config", "Notifiers", "Outbox", "PartnerAPI", "Postgres", "Recording", "Rules", "Worker", "LocalPostgres",
+            "Alerting", "Config", "Inbound", "JSON", "Notifiers", "Outbox", "PartnerAPI", "Postgres", "Recording", "Rules", "Worker",
+            "LocalPostgres",
             .product(name: "Logging", package: "swift-log"),
         ]),
 

@@ -47,11 +47,13 @@ public struct DemoTour {
         public var rulesNotSeen: [String] = []
         /// State rules that fired and later resolved.
         public var rulesResolved: [String] = []
+        /// From the change in the simulator to its notification, through a partner webhook.
+        public var webhookSeconds: Double?
     }
 
     private let options: Options
-    private let logger: Logger
-    private let say: @Sendable (String) -> Void
+    let logger: Logger
+    let say: @Sendable (String) -> Void
 
     public init(options: Options, logger: Logger, say: @escaping @Sendable (String) -> Void = { print($0) }) {
         self.options = options
@@ -86,7 +88,8 @@ public struct DemoTour {
         let config = ChannelWatchConfig(
             file: "(demo)",
             partners: scenario.partners.map {
-                PartnerConfig(id: $0.id, apiKey: Secret($0.apiKey), baseURL: baseURL, pageSize: 10, concurrency: 4)
+                PartnerConfig(id: $0.id, apiKey: Secret($0.apiKey), baseURL: baseURL, pageSize: 10, concurrency: 4,
+                              webhook: PartnerWebhookConfig(secrets: [Self.webhookSecret], debounce: .zero))
             },
             database: DatabaseConfig(url: options.databaseURL), rules: [options.rulesPath],
             receivers: receivers, routes: [RouteConfig(receivers: receivers.map(\.name), groupBy: ["rule"])])
@@ -126,6 +129,12 @@ public struct DemoTour {
             summary.delivered += delivered.delivered
             summary.dead += delivered.dead
         }
+        let finale = try await webhookFinale(simulator: simulator, settings: settings, database: database, poller: poller)
+        summary.events += finale.events.count
+        summary.deliveries += finale.deliveries
+        summary.delivered += finale.delivered
+        summary.webhookSeconds = finale.seconds
+        allEvents += finale.events
         return finish(summary, events: allEvents, rules: rules.ruleSet)
     }
 
@@ -134,7 +143,7 @@ public struct DemoTour {
         summary.firing = events.filter { $0.status == .firing }.count
         summary.resolved = events.filter { $0.status == .resolved }.count
         summary.changed = events.filter { $0.status == .changed }.count
-        // Webhook rules need inbound partner webhooks, which this tour does not send.
+        // Webhook rules need 360dialog's own events (violations, new channels), which the tour does not send.
         let names = rules.rules.filter { !$0.kind.isWebhook }.map(\.name)
         let seen = Set(events.map(\.rule))
         summary.rulesSeen = names.filter(seen.contains)
@@ -147,7 +156,8 @@ public struct DemoTour {
             + "\(summary.changed) changed), \(summary.deliveries) notifications queued, \(summary.delivered) delivered, "
             + "\(summary.dead) dead")
         say("   rules that fired: \(summary.rulesSeen.count) of \(names.count)"
-            + (summary.rulesNotSeen.isEmpty ? " — every shipped rule" : "; never: \(summary.rulesNotSeen.joined(separator: ", "))"))
+            + (summary.rulesNotSeen.isEmpty ? " — every shipped rule a poll can show" : "; never: \(summary.rulesNotSeen.joined(separator: ", "))")
+            + " (webhook rules wait for 360dialog's own events)")
         say("   state rules that also resolved: \(summary.rulesResolved.joined(separator: ", "))")
         return summary
     }

@@ -26,6 +26,10 @@ import TestSupport
             #expect(summary["delivered"] as? Int == summary["deliveries"] as? Int)
             #expect((summary["resolved"] as? Int ?? 0) >= 7)
             #expect(lines.contains { $0.contains("[CRITICAL] firing quality_low +4930111111 (Berlin Bakery)") })
+            // The finale: a change between polls arrives as a signed partner webhook and is notified at once.
+            #expect(lines.contains { $0.contains("1 channel re-read at once (a targeted poll)") })
+            #expect(lines.contains { $0.contains("[CRITICAL] firing quality_low +4940222222 (Hamburg Harbour Tours)") })
+            #expect((summary["webhookSeconds"] as? Double ?? 99) < 5)
         }
     }
 }

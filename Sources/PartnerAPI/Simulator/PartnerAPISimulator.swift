@@ -87,6 +87,9 @@ public actor PartnerAPISimulator {
     /// Replaces a partner's faults (and their counters).
     public func setFaults(_ faults: [FaultRule], partnerID: String) async { await state.setFaults(faults, partnerID: partnerID) }
 
+    /// Starts (or, with nil, stops) posting a partner webhook for each of the partner's changes.
+    public func setWebhook(_ webhook: ScenarioWebhook?, partnerID: String) async { await state.setWebhook(webhook, partnerID: partnerID) }
+
     /// Applies the next timeline step now; `false` when there is none left.
     @discardableResult
     public func advance() async -> Bool { await state.applyNextStep() }

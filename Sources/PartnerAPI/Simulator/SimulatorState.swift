@@ -202,6 +202,10 @@ actor SimulatorState {
         recorded.removeAll()
     }
 
+    func setWebhook(_ webhook: ScenarioWebhook?, partnerID: String) {
+        partners[partnerID]?.webhook = webhook
+    }
+
     func setFaults(_ faults: [FaultRule], partnerID: String) {
         partners[partnerID]?.faults = faults
         partners[partnerID]?.faultHits = Array(repeating: 0, count: faults.count)
