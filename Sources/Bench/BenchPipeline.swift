@@ -18,11 +18,12 @@ struct BenchPipeline {
     let metrics: WorkerMetrics
 
     /// A pipeline whose single route sends every event to the sink, grouped by `groupBy`.
-    init(rules: LoadedRules, sink: WebhookSink, groupBy: [String], database: PostgresClient, logger: Logger) {
+    init(rules: LoadedRules, sink: WebhookSink, groupBy: [String], database: PostgresClient, logger: Logger,
+         partners: [PartnerConfig] = [PartnerConfig(id: "bench", apiKey: Secret("unused"), baseURL: "http://127.0.0.1")]) {
         let receiver = ReceiverConfig(name: Self.receiverName, kind: .webhook(url: Secret(sink.url), secret: nil))
         let config = ChannelWatchConfig(
             file: "(bench)",
-            partners: [PartnerConfig(id: "bench", apiKey: Secret("unused"), baseURL: "http://127.0.0.1")],
+            partners: partners,
             database: DatabaseConfig(url: ""), rules: [], receivers: [receiver],
             routes: [RouteConfig(receivers: [Self.receiverName], groupBy: groupBy)])
         metrics = WorkerMetrics(registry: PrometheusCollectorRegistry())

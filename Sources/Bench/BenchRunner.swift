@@ -95,6 +95,8 @@ public struct BenchRunner {
             ]
         case .inbound:
             return try await InboundAcceptBenchmark(context: context).run()
+        case .inboundLatency:
+            return try await InboundLatencyBenchmark(context: context, rules: rules).run()
         case .latency:
             let pipeline = pipeline(rules: rules, context: context, groupBy: ["channel_id"])
             return try await LatencyBenchmark(context: context, pipeline: pipeline).run()

@@ -20,13 +20,15 @@ public enum BenchStep: String, Sendable, CaseIterable, Codable {
     case templates
     /// Inbound partner webhooks accepted per second, each committed before its 200.
     case inbound
+    /// Inbound webhook received → notification received, through a targeted re-read.
+    case inboundLatency = "inbound-latency"
 
     /// Whether the step needs the simulator subprocess.
     var needsSimulator: Bool { [.poll, .pollNaive, .idleRSS, .runPeakRSS, .record].contains(self) }
 
     /// Whether the step needs the webhook sink.
-    var needsSink: Bool { [.record, .latency, .deliveries].contains(self) }
+    var needsSink: Bool { [.record, .latency, .deliveries, .inboundLatency].contains(self) }
 
     /// Whether the step needs PostgreSQL.
-    var needsDatabase: Bool { [.idleRSS, .runPeakRSS, .record, .latency, .deliveries, .inbound].contains(self) }
+    var needsDatabase: Bool { [.idleRSS, .runPeakRSS, .record, .latency, .deliveries, .inbound, .inboundLatency].contains(self) }
 }

@@ -17,6 +17,7 @@ import TestSupport
         "deliveries_per_second": true,
         "templates_compiled_ms": false, "templates_mustache_ms": false,
         "inbound_accepted_per_second": true, "inbound_answer_p99_ms": true,
+        "inbound_to_notification_p50_ms": false, "inbound_to_notification_p99_ms": true,
     ]
 
     @Test func aQuickRunReportsEveryFigureAsJSON() async throws {
