@@ -134,7 +134,7 @@ import TestSupport
             """)
         scenario = scenario.replacingOccurrences(of: "    api_key: \(RunWorld.apiKey)\n", with: """
                 api_key: \(RunWorld.apiKey)
-                webhook: {url: "http://127.0.0.1:\(webhookPort)/webhooks/360dialog/\(partner)", secret: "\(Self.secret)"}
+                webhooks: {url: "http://127.0.0.1:\(webhookPort)/webhooks/360dialog/\(partner)", secret: "\(Self.secret)"}
 
             """)
         try await RunWorld.with(scenario: scenario, poll: "{interval: 1h, jitter: 1s, timeout: 5s}",

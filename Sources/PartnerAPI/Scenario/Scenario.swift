@@ -45,7 +45,7 @@ public struct ScenarioPartner: Sendable {
     }
 }
 
-/// A partner's webhook URL in a scenario: each timeline change is posted there as 360dialog
+/// A partner's `webhooks:` URL in a scenario: each timeline change is posted there as 360dialog
 /// would, signed with `secret` (`x-360dialog-signature`, hex HMAC-SHA256 of the body).
 public struct ScenarioWebhook: Sendable {
     /// e.g. `http://127.0.0.1:9465/webhooks/360dialog/demo-partner`.

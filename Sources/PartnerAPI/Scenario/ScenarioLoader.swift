@@ -93,8 +93,8 @@ public enum ScenarioLoader {
             faults = FaultReader(file: file, collector: collector).faults(from: list)
         }
         var webhook: ScenarioWebhook?
-        if let node = reader.value("webhook") {
-            let webhookReader = MappingReader(node, file: file, what: "a partner's 'webhook'", collector: collector)
+        if let node = reader.value("webhooks") {
+            let webhookReader = MappingReader(node, file: file, what: "a partner's 'webhooks'", collector: collector)
             if webhookReader.isValid, let url = webhookReader.string("url", required: true) {
                 webhook = ScenarioWebhook(url: url, secret: webhookReader.string("secret"))
                 if !(url.hasPrefix("http://") || url.hasPrefix("https://")), let urlNode = webhookReader.value("url") {
