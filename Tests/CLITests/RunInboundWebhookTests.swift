@@ -156,4 +156,85 @@ import TestSupport
             #expect(try await world.count("SELECT count(*) FROM polls WHERE NOT targeted") == 1)
         }
     }
+
+    /// Posts a signed event to a worker's listener with `webhooks send`.
+    static func send(_ json: String, world: RunWorld, port: Int, partner: String) async throws -> ProcessResult {
+        let file = world.directory.appendingPathComponent("event-\(UUID().uuidString).json")
+        try Data(json.utf8).write(to: file)
+        return try await ChannelWatchBinary.run(
+            ["webhooks", "send", "--config", world.configFile.path, "--partner", partner, file.path],
+            environment: ["CW_TEST_API_KEY": RunWorld.apiKey, "CW_TEST_DATABASE": world.database.connectionString,
+                          "CW_TEST_LISTEN_PORT": "1", "CW_TEST_WEBHOOK_PORT": "\(port)", "CW_TEST_WEBHOOK_SECRET": Self.secret])
+    }
+
+    @Test func twoWorkersGivenTheSameEventProcessItOnce() async throws {
+        let scenario = RunWorld.smallScenario(partner: "replica-partner", steps: """
+                - {name: c3 drops, changes: [{channel: c3, set: {current_quality_rating: Low}}]}
+            """)
+        try await RunWorld.with(scenario: scenario, poll: "{interval: 1h, jitter: 1s, timeout: 5s}",
+                                webhook: #"{secret: "${CW_TEST_WEBHOOK_SECRET}", debounce: 100ms}"#) { world in
+            let ports = [try LoopbackPort.free(), try LoopbackPort.free()]
+            let workers = try ports.map {
+                try world.startWorker(extraEnvironment: ["CW_TEST_WEBHOOK_PORT": "\($0)", "CW_TEST_WEBHOOK_SECRET": Self.secret])
+            }
+            try await world.eventually("a first full poll", workers: workers) {
+                try await world.count("SELECT count(*) FROM polls WHERE complete AND NOT targeted") >= 1
+            }
+            #expect(await world.simulator.advance())
+            // 360dialog's retry reaches the other replica: both are posted the same event.
+            let event = #"{"id": "same-event", "event": "channel_updated", "data": {"id": "c3"}}"#
+            var answers: [String] = []
+            for port in ports {
+                var answer: ProcessResult?
+                try await world.eventually("worker on \(port) answers", workers: workers) {
+                    answer = try await Self.send(event, world: world, port: port, partner: "replica-partner")
+                    return answer?.succeeded == true
+                }
+                answers.append(answer?.standardOutput ?? "")
+            }
+            #expect(answers.filter { $0.contains("accepted") }.count == 1 && answers.filter { $0.contains("duplicate") }.count == 1,
+                    "\(answers)")
+            try await world.eventually("the notification", workers: workers) {
+                world.deliveredEvents.flatMap(\.events).contains(EventKey(rule: "quality_low", channel: "c3", status: "firing"))
+            }
+            try await Task.sleep(for: .seconds(2))
+            #expect(try await world.count("SELECT count(*) FROM polls WHERE targeted") == 1)
+            #expect(world.deliveredEvents.flatMap(\.events).filter { $0.rule == "quality_low" }.count == 1)
+            #expect(try await world.count("SELECT count(*) FROM inbound_webhooks WHERE status = 'processed'") == 1)
+        }
+    }
+
+    @Test func anEventAcceptedByAWorkerKilledBeforeProcessingItIsProcessedAfterTheRestart() async throws {
+        let scenario = RunWorld.smallScenario(partner: "crash-partner", steps: """
+                - {name: c2 drops, changes: [{channel: c2, set: {current_quality_rating: Low}}]}
+            """)
+        try await RunWorld.with(scenario: scenario, poll: "{interval: 1h, jitter: 1s, timeout: 5s}",
+                                webhook: #"{secret: "${CW_TEST_WEBHOOK_SECRET}", debounce: 5s}"#) { world in
+            let port = try LoopbackPort.free()
+            let environment = ["CW_TEST_WEBHOOK_PORT": "\(port)", "CW_TEST_WEBHOOK_SECRET": Self.secret]
+            let first = try world.startWorker(extraEnvironment: environment)
+            try await world.eventually("a first full poll", workers: [first]) {
+                try await world.count("SELECT count(*) FROM polls WHERE complete AND NOT targeted") >= 1
+            }
+            #expect(await world.simulator.advance())
+            var answer: ProcessResult?
+            try await world.eventually("the listener answers", workers: [first]) {
+                answer = try await Self.send(#"{"id": "before-crash", "event": "channel_updated", "data": {"id": "c2"}}"#,
+                                             world: world, port: port, partner: "crash-partner")
+                return answer?.succeeded == true
+            }
+            // Killed within its 5 s debounce: the event was acknowledged but not processed.
+            await first.process.kill()
+            #expect(try await world.count("SELECT count(*) FROM inbound_webhooks WHERE status = 'pending'") == 1)
+            #expect(world.deliveredEvents.isEmpty)
+
+            let second = try world.startWorker(extraEnvironment: environment)
+            try await world.eventually("the notification after the restart", timeout: .seconds(30), workers: [second]) {
+                world.deliveredEvents.flatMap(\.events).contains(EventKey(rule: "quality_low", channel: "c2", status: "firing"))
+            }
+            #expect(try await world.count("SELECT count(*) FROM inbound_webhooks WHERE status = 'processed'") == 1)
+            #expect(try await world.count("SELECT count(*) FROM polls WHERE targeted AND complete") == 1, "re-read, not polled")
+            #expect(try await world.count("SELECT count(*) FROM polls WHERE NOT targeted") == 1)
+        }
+    }
 }
