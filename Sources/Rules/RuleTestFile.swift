@@ -8,6 +8,15 @@ struct RuleTestFile {
     struct Poll {
         var complete: Bool
         var channels: [(id: String, document: JSONValue)]
+        /// A step that is an inbound partner webhook instead of a poll.
+        var webhook: Webhook?
+    }
+
+    /// An inbound partner webhook fed to the webhook rules: its payload (with `event`), and the
+    /// channel it names (whose last polled document its templates see as `channel`).
+    struct Webhook {
+        var payload: JSONValue
+        var channel: String?
     }
 
     struct TestCase {
@@ -109,6 +118,18 @@ struct RuleTestFileReader {
         let reader = MappingReader(node, file: file, what: "a poll", collector: collector)
         guard reader.isValid else { return nil }
         defer { reader.finish() }
+        if let webhookNode = reader.value("webhook") {
+            guard case .mapping = webhookNode, NodeBudget.fits(webhookNode, limit: 100_000),
+                  webhookNode.jsonValue["event"]?.stringValue != nil else {
+                collector.add(webhookNode.diagnostic("'webhook' must be the event's payload, a mapping with an 'event'", file: file))
+                return nil
+            }
+            if let channels = reader.keyNode("channels") {
+                collector.add(channels.diagnostic("a step is either a poll ('channels') or a 'webhook', not both", file: file))
+            }
+            return RuleTestFile.Poll(complete: true, channels: [],
+                                     webhook: RuleTestFile.Webhook(payload: webhookNode.jsonValue, channel: reader.string("channel")))
+        }
         let complete = reader.bool("complete") ?? true
         guard let value = reader.value("channels") else {
             if complete { reader.reportMissing("channels") }
@@ -174,11 +195,9 @@ struct RuleTestFileReader {
         event.summary = reader.string("summary")
         event.descriptionText = reader.string("description")
         if let text = reader.string("status"), let value = reader.value("status") {
-            // Rule tests drive polls: webhook rules' `received` events cannot occur in them.
-            let polled = FactStatus.allCases.filter { $0 != .received }
-            event.status = FactStatus(rawValue: text).flatMap { polled.contains($0) ? $0 : nil }
+            event.status = FactStatus(rawValue: text)
             if event.status == nil {
-                let names = polled.map(\.rawValue)
+                let names = FactStatus.allCases.map(\.rawValue)
                 collector.add(value.diagnostic("'status' must be one of \(names.joined(separator: ", ")), found '\(text.clipped())'"
                     + Hint.didYouMean(text, among: names), file: file))
                 return nil

@@ -51,6 +51,16 @@ public struct RuleTestRunner: Sendable {
                                             observedAt: start.addingTimeInterval(Double(index) * pollInterval))
             var facts: [Fact] = []
             var seen: Set<String> = []
+            if let webhook = poll.webhook {
+                // An inbound event between polls: webhook rules only, no channel state changes.
+                facts = engine.evaluateWebhook(event: webhook.payload["event"]?.stringValue ?? "", payload: webhook.payload,
+                                               channelID: webhook.channel, channel: webhook.channel.flatMap { documents[$0] },
+                                               context: context)
+                if let expected = test.expectations[index + 1], !ExpectedEvent.matchAll(expected, facts) {
+                    mismatches.append(PollMismatch(poll: index + 1, expected: expected, actual: facts))
+                }
+                continue
+            }
             for channel in poll.channels {
                 let evaluation = engine.evaluate(channelID: channel.id, previous: documents[channel.id],
                                                  current: channel.document, pollComplete: poll.complete,

@@ -114,7 +114,7 @@ struct RuleTestRunnerTests {
                 "\(file):9:30: channel 'c1' is listed twice in one poll",
                 "\(file):9:40: a channel needs an 'id'",
                 "\(file):11:16: poll 4 does not exist; this test has polls 1 to 1",
-                "\(file):12:37: 'status' must be one of firing, resolved, changed, found 'fired'",
+                "\(file):12:37: 'status' must be one of firing, resolved, changed, received, found 'fired'",
             ])
         }
     }

@@ -12,6 +12,7 @@ struct ShippedRulesTests {
         "quality_low", "quality_degraded", "availability_error", "messaging_limit_up", "messaging_limit_down",
         "billing_tier_changed", "waba_banned", "waba_restricted", "channel_status_error", "channel_removed",
         "channel_cancelled", "channel_terminated", "channel_disappeared",
+        "account_violation_reported", "account_restriction_reported", "channel_created_reported",
     ]
 
     @Test func shippedRulesLoadAndCoverTheSpec() throws {
