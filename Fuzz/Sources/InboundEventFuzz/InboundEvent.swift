@@ -1,0 +1,1 @@
+../../../Sources/Inbound/InboundEvent.swift

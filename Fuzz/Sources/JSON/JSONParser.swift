@@ -1,0 +1,1 @@
+../../../Sources/JSON/JSONParser.swift

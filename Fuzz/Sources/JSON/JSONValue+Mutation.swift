@@ -1,0 +1,1 @@
+../../../Sources/JSON/JSONValue+Mutation.swift
