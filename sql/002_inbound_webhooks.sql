@@ -32,3 +32,7 @@ CREATE INDEX channel_snapshots_waba ON channel_snapshots (partner_id, (document-
 -- Webhook rules record `received` events.
 ALTER TABLE events DROP CONSTRAINT events_status_check;
 ALTER TABLE events ADD CONSTRAINT events_status_check CHECK (status IN ('firing', 'resolved', 'changed', 'received'));
+
+-- For deliveries caused by inbound events: when the earliest of them was received, so the time
+-- from receipt to notification can be measured when the delivery succeeds.
+ALTER TABLE deliveries ADD COLUMN inbound_received_at timestamptz;

@@ -99,6 +99,16 @@ extension InboundInbox {
                   .textArray(ids.map { String(decoding: outcomes[$0]!.compactJSON(), as: UTF8.self) })])
     }
 
+    /// Marks the deliveries queued by the current transaction as caused by inbound events first
+    /// received at `time` (PostgreSQL's `now()` is the transaction's start, the same for all of
+    /// them), for the receipt → notification latency.
+    public static func markDeliveriesCaused(receivedAt time: Date, on connection: PostgresConnection) async throws {
+        try await connection.execute("""
+            UPDATE deliveries SET inbound_received_at = $1
+            WHERE created_at = now() AND status = 'pending' AND inbound_received_at IS NULL
+            """, [.timestamp(time)])
+    }
+
     /// Counts a failed attempt; after ``maximumAttempts`` the events are `failed` with `reason`.
     /// Returns the ids given up on.
     @discardableResult

@@ -118,10 +118,15 @@ public struct DeliveryLoop: Sendable {
         }) { await pass.result }.get()
         if summary.delivered > 0 {
             let rows = try await database.query("""
-                SELECT extract(epoch FROM delivered_at - created_at)::float8 AS latency FROM deliveries
+                SELECT extract(epoch FROM delivered_at - created_at)::float8 AS latency,
+                       extract(epoch FROM delivered_at - inbound_received_at)::float8 AS inbound
+                FROM deliveries
                 WHERE status = 'delivered' AND lease_owner = $1 AND delivered_at >= $2
                 """, [.text(worker.outbox.owner), .timestamp(passStart)])
-            for row in rows { metrics.recordDeliveryLatency(seconds: try row.decode(Double.self, "latency")) }
+            for row in rows {
+                metrics.recordDeliveryLatency(seconds: try row.decode(Double.self, "latency"))
+                if let inbound = try row.decode(Double?.self, "inbound") { metrics.recordInboundToNotification(seconds: inbound) }
+            }
         }
     }
 

@@ -84,6 +84,9 @@ extension PartnerPollLoop {
                 // Webhook rules see the snapshots this re-read just wrote.
                 let processed = pending.filter { outcomes[$0.event.id] != nil }
                 try await self.recordWebhookRules(processed, stored: stored, rules: webhookRules, on: connection)
+                if let first = processed.map(\.receivedAt).min() {
+                    try await InboundInbox.markDeliveriesCaused(receivedAt: first, on: connection)
+                }
             })
         let observed = await stream.summary.value
         let duration = ContinuousClock.now - started
@@ -119,7 +122,11 @@ extension PartnerPollLoop {
         guard !outcomes.isEmpty else { return }
         try await connection.transaction { connection in
             try await InboundInbox.markProcessed(outcomes, on: connection)
-            try await recordWebhookRules(rows.filter { outcomes[$0.event.id] != nil }, stored: stored, rules: rules, on: connection)
+            let processed = rows.filter { outcomes[$0.event.id] != nil }
+            try await recordWebhookRules(processed, stored: stored, rules: rules, on: connection)
+            if let first = processed.map(\.receivedAt).min() {
+                try await InboundInbox.markDeliveriesCaused(receivedAt: first, on: connection)
+            }
         }
     }
 

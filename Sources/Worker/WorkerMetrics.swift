@@ -52,6 +52,10 @@ public final class WorkerMetrics: Sendable {
         /// re-read it caused (its events and deliveries are queued by then).
         public static let inboundLatency = "channelwatch_inbound_reread_latency_seconds"
 
+        /// Histogram of the time from an inbound webhook's receipt to the successful delivery of
+        /// the notification its re-read caused (measured when the receiver accepted it).
+        public static let inboundToNotification = "channelwatch_inbound_to_notification_seconds"
+
         /// Every metric the worker exports from its start.
         public static let all = [polls, pollDuration, channels, events, alertsFiring, deliveries, queueDepth,
                                  oldestPendingAge, deliveryLatency]
@@ -72,6 +76,9 @@ public final class WorkerMetrics: Sendable {
                 Duration.milliseconds(Int64($0 * 1000))
             },
             Name.inboundLatency: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60].map { Duration.milliseconds(Int64($0 * 1000)) },
+            Name.inboundToNotification: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300].map {
+                Duration.milliseconds(Int64($0 * 1000))
+            },
         ]
         self.factory = factory
         // Unlabelled gauges exist from the start, so a scrape before the first refresh shows them.
@@ -118,6 +125,11 @@ public final class WorkerMetrics: Sendable {
     /// Records how long an inbound webhook waited from its receipt to its re-read's commit.
     public func recordInboundLatency(seconds: Double) {
         Metrics.Timer(label: Name.inboundLatency, factory: factory).recordNanoseconds(Int64(max(0, seconds) * 1e9))
+    }
+
+    /// Records how long a notification caused by an inbound webhook took from the webhook's receipt to its delivery.
+    public func recordInboundToNotification(seconds: Double) {
+        Metrics.Timer(label: Name.inboundToNotification, factory: factory).recordNanoseconds(Int64(max(0, seconds) * 1e9))
     }
 
     /// Counts one targeted re-read.

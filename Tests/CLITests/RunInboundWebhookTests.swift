@@ -123,6 +123,8 @@ import TestSupport
             let metrics = try #require(await worker.get("/metrics")?.body)
             #expect(metrics.contains(#"channelwatch_inbound_rereads_total{partner="reread-partner",outcome="complete"} 1"#), "\(metrics)")
             #expect(metrics.contains("channelwatch_inbound_reread_latency_seconds_count 1"), "\(metrics)")
+            // Two notifications (quality_low, quality_degraded) came from that re-read.
+            #expect(metrics.contains("channelwatch_inbound_to_notification_seconds_count 2"), "\(metrics)")
         }
     }
 
