@@ -163,7 +163,7 @@ let package = Package(
         .testTarget(name: "ConfigTests", dependencies: ["Config", "YAMLSupport", "JSON"]),
         .testTarget(name: "AlertingTests", dependencies: ["Alerting", "Primitives", "Outbox", "Recording", "Notifiers", "Config", "Rules", "TestSupport"]),
         .testTarget(name: "NotifiersTests", dependencies: ["Notifiers", "Alerting", "Config", "Curl", "Primitives", "Rules", "TestSupport"]),
-        .testTarget(name: "RulesTests", dependencies: ["Rules", "JSON", "YAMLSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "RulesTests", dependencies: ["Rules", "JSON", "YAMLSupport", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "PartnerAPITests", dependencies: ["PartnerAPI", "Primitives", "Curl", "JSON", "YAMLSupport", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -14,12 +14,20 @@ struct InboundAcceptBenchmark {
     static let secret = Secret("bench-inbound-platform-secret")
     static let clients = 32
 
+    /// A logger that drops everything: the product's log lines would be part of the figure.
+    static let quiet = Logger(label: "bench.inbound") { _ in SwiftLogNoOpLogHandler() }
+
+    /// The inbound endpoint for `partnerID`, signed with ``secret``, storing into `database`.
+    static func endpoint(for partnerID: String, database: PostgresClient,
+                         stored: @escaping @Sendable (String) -> Void = { _ in }) -> InboundEndpoint {
+        InboundEndpoint(
+            authentication: { $0 == partnerID ? InboundAuthentication(secrets: [secret], basicAuth: nil) : nil },
+            inbox: InboundInbox(database: database), logger: quiet, count: { _, _, _ in }, stored: stored)
+    }
+
     func run() async throws -> [BenchFigure] {
         let count = context.options.deliveries
-        let endpoint = InboundEndpoint(
-            authentication: { $0 == Self.partnerID ? InboundAuthentication(secrets: [Self.secret], basicAuth: nil) : nil },
-            inbox: InboundInbox(database: context.client), logger: Logger(label: "bench.inbound") { _ in SwiftLogNoOpLogHandler() },
-            count: { _, _, _ in })
+        let endpoint = Self.endpoint(for: Self.partnerID, database: context.client)
         let server = try InboundHTTPServer.start(host: "127.0.0.1", port: 0, handler: .async { await endpoint.handle($0) })
         defer { server.stop() }
         let url = "http://127.0.0.1:\(server.port)/webhooks/360dialog/\(Self.partnerID)"

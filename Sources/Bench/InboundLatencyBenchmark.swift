@@ -30,14 +30,12 @@ struct InboundLatencyBenchmark {
 
         let store = WorkerSettingsStore(pipeline.settings)
         let wakeups = InboundWakeups()
-        let endpoint = InboundEndpoint(
-            authentication: { $0 == Self.partnerID ? InboundAuthentication(secrets: [InboundAcceptBenchmark.secret], basicAuth: nil) : nil },
-            inbox: InboundInbox(database: context.client), logger: Logger(label: "bench.inbound") { _ in SwiftLogNoOpLogHandler() },
-            count: { _, _, _ in }, stored: { wakeups.wake($0) })
+        let endpoint = InboundAcceptBenchmark.endpoint(for: Self.partnerID, database: context.client,
+                                                       stored: { wakeups.wake($0) })
         let server = try InboundHTTPServer.start(host: "127.0.0.1", port: 0, handler: .async { await endpoint.handle($0) })
         defer { server.stop() }
         let stop = StopSignal()
-        let quiet = Logger(label: "bench.inbound") { _ in SwiftLogNoOpLogHandler() }
+        let quiet = InboundAcceptBenchmark.quiet
         let partnerLoop = PartnerPollLoop(partnerID: Self.partnerID, settings: store, database: context.client,
                                           poller: SyntheticPoller(partner: partner), metrics: pipeline.metrics, logger: quiet,
                                           inboundWakeups: wakeups, wakeDelivery: {})
@@ -46,7 +44,9 @@ struct InboundLatencyBenchmark {
         let loops = [Task { await partnerLoop.run(until: stop) }, Task { await deliveryLoop.run(until: stop) }]
         let measured: Result<[Double], any Error>
         do {
-            try await waitForPartnerLoopsFirstPoll()
+            // The loop's first cycle finds the baseline just recorded and skips its full poll
+            // ("polled recently"); a second is plenty for that, and for it to wait for events.
+            try await Task.sleep(for: .seconds(1))
             measured = .success(try await rounds(partner: partner, url: "http://127.0.0.1:\(server.port)/webhooks/360dialog/\(Self.partnerID)"))
         } catch {
             measured = .failure(error)
@@ -63,12 +63,6 @@ struct InboundLatencyBenchmark {
                         value: LatencyBenchmark.percentile(latencies, 99), unit: "ms", target: 250,
                         note: "max \(BenchReport.format(latencies.last ?? 0, "ms")); debounce 0"),
         ]
-    }
-
-    /// The loop's first cycle finds the baseline just recorded and skips its full poll ("polled
-    /// recently"); a second is plenty for that, and for it to begin waiting for events.
-    private func waitForPartnerLoopsFirstPoll() async throws {
-        try await Task.sleep(for: .seconds(1))
     }
 
     private func rounds(partner: LockedBox<SyntheticPartner>, url: String) async throws -> [Double] {

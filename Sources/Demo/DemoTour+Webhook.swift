@@ -28,9 +28,7 @@ extension DemoTour {
         guard let partner = settings.config.partners.first else { return Finale() }
         let store = WorkerSettingsStore(settings)
         let endpoint = InboundEndpoint(
-            authentication: { id in
-                store.settings.partner(id)?.webhook.map { InboundAuthentication(secrets: $0.secrets, basicAuth: nil) }
-            },
+            authentication: { store.settings.partner($0)?.webhook.map(InboundListener.authentication) },
             inbox: InboundInbox(database: database), logger: logger, count: { _, _, _ in })
         let server = try InboundHTTPServer.start(host: "127.0.0.1", port: 0, handler: .async { await endpoint.handle($0) })
         defer { server.stop() }

@@ -9,6 +9,8 @@ struct InboundConnection {
     let descriptor: Int32
     /// Bytes read from the socket and not consumed yet (the start of the next request, say).
     private var buffer: [UInt8] = []
+    /// What one `recv` reads into, allocated once per connection rather than once per read.
+    private var chunk = [UInt8](repeating: 0, count: 64 * 1024)
 
     init(descriptor: Int32) { self.descriptor = descriptor }
 
@@ -41,7 +43,7 @@ struct InboundConnection {
         guard let headEnd, headEnd <= maximumHead else { return .refused(.error(431, "the request head is over 16 KiB")) }
         let head = String(decoding: buffer[..<headEnd], as: UTF8.self)
         buffer.removeFirst(headEnd + 4)
-        guard case .success(let parsed) = Self.parseHead(head) else { return .refused(.error(400, "malformed request head")) }
+        guard let parsed = Self.parseHead(head) else { return .refused(.error(400, "malformed request head")) }
         var request = InboundHTTPRequest(method: parsed.method, path: parsed.path, headers: parsed.headers, body: Data())
         let keepAlive = Self.keepsAlive(version: parsed.version, connection: request.header("connection"))
 
@@ -129,7 +131,7 @@ struct InboundConnection {
                 return .closed
             }
             if ready == 0 { return .timedOut }
-            var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+            let descriptor = self.descriptor
             let count = chunk.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
             if count < 0, errno == EINTR { continue }
             guard count > 0 else { return .closed }
@@ -189,23 +191,24 @@ struct InboundConnection {
         var headers: [String: String]
     }
 
-    static func parseHead(_ text: String) -> Result<Head, InboundServerError> {
+    /// The request line and headers; nil when either is malformed.
+    static func parseHead(_ text: String) -> Head? {
         var lines = text.components(separatedBy: "\r\n")
         let requestLine = lines.removeFirst().split(separator: " ", omittingEmptySubsequences: false)
         guard requestLine.count == 3, ["HTTP/1.1", "HTTP/1.0"].contains(requestLine[2]), !requestLine[0].isEmpty,
               requestLine[1].hasPrefix("/") else {
-            return .failure(InboundServerError("malformed request line"))
+            return nil
         }
         var headers: [String: String] = [:]
         for line in lines {
             guard let colon = line.firstIndex(of: ":"), colon != line.startIndex,
                   !line[..<colon].contains(where: \.isWhitespace) else {
-                return .failure(InboundServerError("malformed header line"))
+                return nil
             }
             headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         }
-        return .success(Head(method: String(requestLine[0]), path: String(requestLine[1]), version: String(requestLine[2]),
-                             headers: headers))
+        return Head(method: String(requestLine[0]), path: String(requestLine[1]), version: String(requestLine[2]),
+                    headers: headers)
     }
 
     static func keepsAlive(version: String, connection: String?) -> Bool {
@@ -218,7 +221,7 @@ struct InboundConnection {
     static func index(of pattern: [UInt8], in bytes: [UInt8]) -> Int? {
         guard bytes.count >= pattern.count else { return nil }
         for start in 0...(bytes.count - pattern.count) where bytes[start] == pattern[0] {
-            if Array(bytes[start..<(start + pattern.count)]) == pattern { return start }
+            if bytes[start..<(start + pattern.count)].elementsEqual(pattern) { return start }
         }
         return nil
     }

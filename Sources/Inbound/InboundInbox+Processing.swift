@@ -3,10 +3,9 @@ import JSON
 import Postgres
 
 extension InboundInbox {
-    /// A pending event and how often processing it failed.
+    /// A pending event.
     public struct PendingRow: Sendable {
         public var event: InboundPlan.Pending
-        public var attempts: Int
         /// The event's name.
         public var name: String
         /// The raw body, when asked for (webhook rules read it).
@@ -19,18 +18,26 @@ extension InboundInbox {
     /// asked for instead (the poll stays the source of truth).
     public static let maximumAttempts = 5
 
+    /// Whether the partner has a pending event: one indexed query, the check a partner loop makes
+    /// every second without taking its lock.
+    public static func hasPending(partnerID: String, on database: PostgresClient) async throws -> Bool {
+        try await database.query(
+            "SELECT EXISTS (SELECT 1 FROM inbound_webhooks WHERE partner_id = $1 AND status = 'pending') AS pending",
+            [.text(partnerID)])[0].decode(Bool.self, "pending")
+    }
+
     /// The partner's pending events, oldest first. Only the worker holding the partner's poll
     /// lock processes them, so no row lock is needed.
     public static func pending(partnerID: String, limit: Int = 1000, withBodies: Bool = false,
                                on connection: PostgresConnection) async throws -> [PendingRow] {
         try await connection.query("""
-            SELECT id, names, waba_wide, attempts, event, received_at, CASE WHEN $3 THEN body END AS body FROM inbound_webhooks
+            SELECT id, names, waba_wide, event, received_at, CASE WHEN $3 THEN body END AS body FROM inbound_webhooks
             WHERE partner_id = $1 AND status = 'pending' ORDER BY id LIMIT $2
             """, [.text(partnerID), .int64(Int64(limit)), .bool(withBodies)]).map { row in
             PendingRow(event: InboundPlan.Pending(id: try row.decode(Int64.self, "id"),
                                                   references: try row.decodeJSON(ChannelReferences.self, "names"),
                                                   concernsWholeWABA: try row.decode(Bool.self, "waba_wide")),
-                       attempts: try row.decode(Int.self, "attempts"), name: try row.decode(String.self, "event"),
+                       name: try row.decode(String.self, "event"),
                        body: try row.decode(String?.self, "body"), receivedAt: try row.decode(Date.self, "received_at"))
         }
     }

@@ -27,7 +27,7 @@ public final class InboundListener: Sendable {
     }
 
     /// How a partner's webhook block authenticates.
-    static func authentication(_ webhook: PartnerWebhookConfig) -> InboundAuthentication {
+    public static func authentication(_ webhook: PartnerWebhookConfig) -> InboundAuthentication {
         InboundAuthentication(secrets: webhook.secrets, basicAuth: webhook.basicAuth.map {
             InboundBasicAuth(username: $0.username, password: $0.password)
         })

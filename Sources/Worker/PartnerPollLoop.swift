@@ -1,5 +1,6 @@
 import Primitives
 import Alerting
+import Inbound
 import Recording
 import Config
 import Foundation
@@ -115,6 +116,8 @@ public final class PartnerPollLoop: Sendable {
                 await wake.wait(timeout: min(remaining, Self.inboxCheckInterval))
             }
             if stop.isStopped { break }
+            // Not woken: look for another replica's events before taking the partner's lock.
+            if !woken, !((try? await InboundInbox.hasPending(partnerID: partnerID, on: database)) ?? true) { continue }
             // Events arriving close together are re-read together.
             if woken, webhook.debounce > .zero { await stop.sleep(for: webhook.debounce) }
             switch await processInbound(stop: stop) {

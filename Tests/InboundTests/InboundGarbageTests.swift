@@ -2,6 +2,7 @@ import Config
 import Foundation
 import Inbound
 import Testing
+import TestSupport
 
 /// Whatever arrives, the reader and the verdict answer (an event or a clear refusal) and never
 /// crash: mutated real payloads, random bytes, deep nesting, odd encodings.
@@ -12,20 +13,8 @@ import Testing
         #"{"event": "client_created", "data": {"id": "cl-5", "name": "Acme \u00e9\ud83d\ude00"}}"#,
     ]
 
-    /// A small deterministic generator, so a failure is repeatable.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test func mutatedAndRandomBodiesAreReadOrRefusedWithAReason() {
-        var random = SplitMix(state: 0xC0FFEE)
+        var random = SeededGenerator(state: 0xC0FFEE)
         let interesting: [UInt8] = Array(#"{}[]":,\-0123456789eE.tfnul "#.utf8) + [0, 0x7F, 0x80, 0xC3, 0xFF, 0xED, 0xA0]
         var accepted = 0, refused = 0
         for round in 0..<20_000 {
@@ -64,7 +53,7 @@ import Testing
     }
 
     @Test func theVerdictAnswersEveryGarbageRequest() {
-        var random = SplitMix(state: 42)
+        var random = SeededGenerator(state: 42)
         let secret = Secret("platform-secret-0123456789")
         for _ in 0..<2_000 {
             let body = Data((0..<Int.random(in: 0...200, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) })

@@ -2,22 +2,11 @@ import Foundation
 import JSON
 import Rules
 import Testing
+import TestSupport
 import YAMLSupport
 
 /// Random and hostile input never crashes or hangs the loader, and odd documents never crash the engine.
 struct GarbageInputTests {
-    /// A small deterministic generator (SplitMix64) so failures can be replayed from the seed.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Loading either succeeds or throws diagnostics that all name the file; nothing else may happen.
     static func loadOutcome(_ text: String, file: String = "garbage.yml") -> [Diagnostic] {
         do {

@@ -49,7 +49,9 @@ public actor PartnerAPISimulator {
             : try HTTPServer.loopback(port: requestedPort, timeout: 3600, handler: handler)
         self.server = server
         serverTask = Task { try await server.run() }
-        let sender = SimulatorWebhookSender(state: state, logger: Logger(label: "channelwatch.simulator"))
+        let (webhooks, queue) = AsyncStream.makeStream(of: SimulatorState.PendingWebhook.self)
+        await state.sendWebhooks(to: queue)
+        let sender = SimulatorWebhookSender(webhooks: webhooks, logger: Logger(label: "channelwatch.simulator"))
         webhookTask = Task { await sender.run() }
         do {
             try await server.waitUntilListening(timeout: 10)
@@ -68,6 +70,7 @@ public actor PartnerAPISimulator {
 
     /// Stops listening and closes open connections.
     public func stop() async {
+        await state.sendWebhooks(to: nil)
         webhookTask?.cancel()
         webhookTask = nil
         await server?.stop(timeout: 0)

@@ -20,7 +20,8 @@ actor SimulatorState {
         var webhook: ScenarioWebhook
         var body: Data
     }
-    private var pendingWebhooks: [PendingWebhook] = []
+    /// Where the webhooks timeline changes cause go, in order, while a ``SimulatorWebhookSender`` runs.
+    private var webhookQueue: AsyncStream<PendingWebhook>.Continuation?
 
     private var partners: [String: Partner] = [:]
     private let partnerOrder: [String]
@@ -182,16 +183,11 @@ actor SimulatorState {
             for (kind, document) in changed {
                 let event = JSONValue.object(["id": .string(UUID().uuidString.lowercased()), "event": .string(kind.event),
                                               "data": document])
-                pendingWebhooks.append(PendingWebhook(webhook: webhook, body: event.compactJSON()))
+                webhookQueue?.yield(PendingWebhook(webhook: webhook, body: event.compactJSON()))
             }
         }
     }
 
-    /// The webhooks caused since the last call, oldest first.
-    func takePendingWebhooks() -> [PendingWebhook] {
-        defer { pendingWebhooks.removeAll() }
-        return pendingWebhooks
-    }
 
     // MARK: Inspection and control
 
@@ -200,6 +196,12 @@ actor SimulatorState {
     func resetStats() {
         for id in partners.keys { partners[id]?.stats = SimulatorStats() }
         recorded.removeAll()
+    }
+
+    /// Hands the webhooks of later changes to `queue` (nil: drops them).
+    func sendWebhooks(to queue: AsyncStream<PendingWebhook>.Continuation?) {
+        webhookQueue?.finish()
+        webhookQueue = queue
     }
 
     func setWebhook(_ webhook: ScenarioWebhook?, partnerID: String) {

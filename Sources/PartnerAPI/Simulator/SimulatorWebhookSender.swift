@@ -8,16 +8,13 @@ import Logging
 /// scenario's secret in `x-360dialog-signature`. A failed post is logged and dropped (360dialog's
 /// own retries are not simulated); the poll still sees the change.
 struct SimulatorWebhookSender: Sendable {
-    let state: SimulatorState
+    let webhooks: AsyncStream<SimulatorState.PendingWebhook>
     let logger: Logger
 
-    /// Sends what is pending every 20 ms until cancelled.
+    /// Sends each webhook as its change happens, until the stream ends or the task is cancelled.
     func run() async {
-        while !Task.isCancelled {
-            for pending in await state.takePendingWebhooks() {
-                await post(pending)
-            }
-            try? await Task.sleep(for: .milliseconds(20))
+        for await pending in webhooks {
+            await post(pending)
         }
     }
 
