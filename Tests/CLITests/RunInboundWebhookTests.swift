@@ -38,6 +38,13 @@ import TestSupport
             #expect(forged.exitCode == 1)
             #expect(forged.standardOutput.hasPrefix("HTTP 401 "), "\(forged.standardOutput)")
             #expect(try await world.count("SELECT count(*) FROM inbound_webhooks") == 1)
+            // `webhooks send` refuses what it cannot do, naming the partner or the file.
+            for (arguments, message) in [(["--partner", "nobody", event.path], "no partner 'nobody'"),
+                                         (["--partner", "inbound-partner", "/nonexistent.json"], "cannot read /nonexistent.json")] {
+                let refused = try await ChannelWatchBinary.run(["webhooks", "send", "--config", world.configFile.path] + arguments,
+                                                               environment: environment)
+                #expect(refused.exitCode != 0 && refused.standardError.contains(message), "\(refused.standardError)")
+            }
             // The shipped webhook rule reports the violation on the channel of that number, after its re-read.
             try await world.eventually("the account_violation_reported notification", workers: [worker]) {
                 world.deliveredEvents.flatMap(\.events).contains(EventKey(rule: "account_violation_reported", channel: "c1", status: "received"))

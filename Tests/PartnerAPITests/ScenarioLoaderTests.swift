@@ -98,6 +98,29 @@ struct ScenarioLoaderTests {
         }
     }
 
+    @Test("a partner's webhooks: must name an http(s) url; unknown keys are refused")
+    func webhooksAreValidated() throws {
+        let good = try ScenarioLoader.parse("""
+            partners:
+              - {id: p1, api_key: k, webhooks: {url: "http://127.0.0.1:9465/webhooks/360dialog/p1", secret: s3cret}}
+            """, file: "ok.yml")
+        #expect(good.partners[0].webhook?.url == "http://127.0.0.1:9465/webhooks/360dialog/p1")
+        #expect(good.partners[0].webhook?.secret == "s3cret")
+        do {
+            _ = try ScenarioLoader.parse("""
+                partners:
+                  - {id: p1, api_key: k, webhooks: {url: "ftp://x", sekret: s}}
+                  - {id: p2, api_key: k, webhooks: {secret: s}}
+                """, file: "bad.yml")
+            Issue.record("a bad scenario loaded")
+        } catch let diagnostics as Diagnostics {
+            let lines = diagnostics.items.map(\.description)
+            #expect(lines.contains { $0.hasPrefix("bad.yml:2:") && $0.contains("'url' must be an http:// or https:// URL") }, "\(lines)")
+            #expect(lines.contains { $0.hasPrefix("bad.yml:2:") && $0.contains("unknown key 'sekret'") }, "\(lines)")
+            #expect(lines.contains { $0.hasPrefix("bad.yml:3:") && $0.contains("missing required key 'url'") }, "\(lines)")
+        }
+    }
+
     @Test("YAML syntax errors and a missing file are diagnostics naming the file")
     func syntaxErrors() {
         #expect(throws: Diagnostics.self) { try ScenarioLoader.parse("partners: [", file: "broken.yml") }
