@@ -4,7 +4,7 @@ import YAMLSupport
 import Yams
 
 /// Reads and validates a configuration file, collecting every problem as `FILE:LINE:COLUMN: message`.
-public struct ConfigLoader {
+public struct ConfigLoader: Sendable {
     /// Expands `${VAR}` references.
     public var expansion: EnvironmentExpansion
 
@@ -27,10 +27,25 @@ public struct ConfigLoader {
         } catch {
             throw Diagnostics([error])
         }
+        return try read(root, file: path)
+    }
+
+    /// Reads a configuration given as text; `file` names it in diagnostics (tests and fuzzing).
+    public func parse(_ text: String, file: String) throws(Diagnostics) -> ChannelWatchConfig {
+        let root: Node?
+        do {
+            root = try YAMLFile.parse(text, file: file)
+        } catch {
+            throw Diagnostics([error])
+        }
+        return try read(root, file: file)
+    }
+
+    private func read(_ root: Node?, file: String) throws(Diagnostics) -> ChannelWatchConfig {
         let collector = DiagnosticCollector()
-        let context = ConfigReadingContext(file: path, collector: collector, expansion: expansion)
+        let context = ConfigReadingContext(file: file, collector: collector, expansion: expansion)
         guard let root else {
-            throw Diagnostics([Diagnostic(file: path, line: 0, column: 0, message: "the file is empty; it needs at least 'partners'")])
+            throw Diagnostics([Diagnostic(file: file, line: 0, column: 0, message: "the file is empty; it needs at least 'partners'")])
         }
         let config = context.readRoot(root)
         if let config, collector.isEmpty { return config }

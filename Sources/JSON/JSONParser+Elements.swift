@@ -206,13 +206,18 @@ extension JSONScanner {
     private mutating func skipStringIsID() throws(JSONSyntaxError) -> Bool {
         position += 1
         let start = position
+        var allASCII = true
         while position < bytes.count {
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
+                if !allASCII, !Self.isValidUTF8(UnsafeBufferPointer(rebasing: bytes[start..<position])) {
+                    throw JSONSyntaxError(offset: start, reason: "a string that is not valid UTF-8")
+                }
                 let isID = position - start == 2 && bytes[start] == UInt8(ascii: "i") && bytes[start + 1] == UInt8(ascii: "d")
                 position += 1
                 return isID
             }
+            if byte >= 0x80 { allASCII = false }
             if byte < 0x20 { throw error("control character in a string") }
             if byte == UInt8(ascii: "\\") {
                 // A name with escapes is decoded the slow way, to validate it and compare it.
@@ -227,6 +232,7 @@ extension JSONScanner {
 
     /// Validates a number's syntax without converting it.
     private mutating func skipNumber() throws(JSONSyntaxError) {
+        let start = position
         if bytes[position] == UInt8(ascii: "-") { position += 1 }
         let digitsStart = position
         skipDigits()
@@ -245,6 +251,15 @@ extension JSONScanner {
             skipDigits()
             guard position > exponentStart else { throw error("expected digits in the exponent") }
         }
+        // Only an exponent or hundreds of digits can leave Double's range; check those as the full parser does.
+        if exponentOrLong(start) {
+            let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+            guard let number = Double(text), number.isFinite else { throw JSONSyntaxError(offset: start, reason: "number out of range") }
+        }
+    }
+
+    private func exponentOrLong(_ start: Int) -> Bool {
+        position - start > 300 || bytes[start..<position].contains { $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }
     }
 
     private mutating func skipDigits() {

@@ -73,6 +73,19 @@ struct JSONScanner {
         JSONSyntaxError(offset: position, reason: reason)
     }
 
+    /// Whether `slice` is well-formed UTF-8, checked without building a string.
+    static func isValidUTF8(_ slice: UnsafeBufferPointer<UInt8>) -> Bool {
+        var iterator = slice.makeIterator()
+        var parser = Unicode.UTF8.ForwardParser()
+        while true {
+            switch parser.parseScalar(from: &iterator) {
+            case .valid: continue
+            case .emptyInput: return true
+            case .error: return false
+            }
+        }
+    }
+
     mutating func skipWhitespace() {
         while position < bytes.count {
             switch bytes[position] {
@@ -119,8 +132,9 @@ struct JSONScanner {
             guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw error("expected ':'") }
             position += 1
             skipWhitespace()
+            // A repeated member's last value wins, so do its ranges (none when it is not an array).
+            if recording, key == recordedKey { recordedRanges.removeAll() }
             if recording, key == recordedKey, position < bytes.count, bytes[position] == UInt8(ascii: "[") {
-                recordedRanges.removeAll()  // a repeated member: its last value wins, so do its ranges
                 members.append((key, .array(try parseArray(depth: depth + 1, recordRanges: true))))
             } else {
                 members.append((key, try parseValue(depth: depth + 1)))
@@ -187,7 +201,8 @@ struct JSONScanner {
             guard position > exponentStart else { throw error("expected digits in the exponent") }
         }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
-        guard let number = Double(text) else { throw JSONSyntaxError(offset: start, reason: "number out of range") }
+        // Double("1e400") is infinity, which JSON cannot say: refused, as JSONSerialization does.
+        guard let number = Double(text), number.isFinite else { throw JSONSyntaxError(offset: start, reason: "number out of range") }
         return number
     }
 
@@ -198,7 +213,9 @@ struct JSONScanner {
         while position < bytes.count {
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
-                let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+                guard let text = String(validating: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self) else {
+                    throw JSONSyntaxError(offset: start, reason: "a string that is not valid UTF-8")
+                }
                 position += 1
                 return text
             }
@@ -210,8 +227,11 @@ struct JSONScanner {
         while position < bytes.count {
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
+                guard let text = String(validating: utf8, as: UTF8.self) else {
+                    throw JSONSyntaxError(offset: start, reason: "a string that is not valid UTF-8")
+                }
                 position += 1
-                return String(decoding: utf8, as: UTF8.self)
+                return text
             }
             if byte < 0x20 { throw error("control character in a string") }
             if byte != UInt8(ascii: "\\") {
@@ -249,8 +269,8 @@ struct JSONScanner {
             guard (0xDC00...0xDFFF).contains(low) else { throw error("invalid low surrogate") }
             code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
         }
-        // A lone surrogate has no UTF-8 form: replace it as decoders do.
-        let scalar = Unicode.Scalar(code) ?? "\u{FFFD}"
+        // A lone surrogate has no UTF-8 form; JSONSerialization refuses it too.
+        guard let scalar = Unicode.Scalar(code) else { throw error("a lone surrogate in a \\u escape") }
         return Array(String(Character(scalar)).utf8)
     }
 
