@@ -5,14 +5,22 @@ import Postgres
 import YAMLSupport
 
 /// The deliveries table as a work queue: due deliveries are claimed with
-/// `FOR UPDATE SKIP LOCKED` and a lease, so two workers never hold the same one, and one that
-/// a crashed worker had claimed is claimed again when its lease runs out.
+/// `FOR UPDATE SKIP LOCKED` and a lease, so two workers never hold the same one.
+///
+/// A claim is tied to the claimer's PostgreSQL session (``ClaimerSession``): one that a worker
+/// whose session is gone had claimed (killed, OOM-killed, its host lost) is claimed again by the
+/// next pass of any other worker — within seconds. While the claimer's session lives, the claim
+/// is taken over only when its lease runs out, the fallback for a session the server still
+/// believes alive (a silent network partition, until TCP keepalives end it).
 public struct Outbox: Sendable {
     public let database: PostgresClient
-    /// Identifies this worker in `lease_owner` (host and process id).
+    /// Identifies this worker in `lease_owner`: host, process id and a random suffix, so a
+    /// restarted container (same host name, pid 1) is never mistaken for its previous life.
     public let owner: String
-    /// How long a claim lasts; longer than any receiver's timeout. A delivery a crashed worker
-    /// had claimed is sent again once this has passed. `CHANNELWATCH_DELIVERY_LEASE` overrides it.
+    /// The session whose advisory lock says this claimer is alive.
+    public let session: ClaimerSession
+    /// How long a claim lasts while the claimer's session lives; longer than any receiver's
+    /// timeout. `CHANNELWATCH_DELIVERY_LEASE` overrides it.
     public var lease: Duration = Outbox.defaultLease
 
     /// 2 minutes, or `$CHANNELWATCH_DELIVERY_LEASE` (e.g. `45s`).
@@ -25,12 +33,12 @@ public struct Outbox: Sendable {
     public init(database: PostgresClient, owner: String = Outbox.defaultOwner) {
         self.database = database
         self.owner = owner
+        self.session = ClaimerSession.shared(owner: owner, database: database)
     }
 
-    /// `host:pid`.
-    public static var defaultOwner: String {
-        "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"
-    }
+    /// `host:pid:suffix`, the same for the whole process.
+    public static let defaultOwner =
+        "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier):\(String(UInt32.random(in: 0x1000_0000...UInt32.max), radix: 16))"
 
     /// A delivery this worker holds the lease on.
     public struct Claim: Sendable {
@@ -54,14 +62,22 @@ public struct Outbox: Sendable {
 
     /// Claims up to `limit` due deliveries, oldest first, except those in `excluding` (the ones
     /// this worker is still sending). Payloads are kept as the stored JSON.
+    ///
+    /// Due means pending and past `next_attempt_at`, and not claimed — or claimed by a worker
+    /// whose session is gone, or whose lease ran out. Nothing is claimed while this worker's own
+    /// session is not holding its lock (its claims would look abandoned to the others).
     public func claim(limit: Int, excluding: [UUID] = []) async throws -> [Claim] {
+        try await session.hold()
         let rows = try await database.query("""
             UPDATE deliveries AS d
             SET leased_until = now() + make_interval(secs => $2), lease_owner = $1, attempts = d.attempts + 1
             WHERE d.id IN (
                 SELECT id FROM deliveries
-                WHERE status = 'pending' AND next_attempt_at <= now() AND (leased_until IS NULL OR leased_until < now())
+                WHERE status = 'pending' AND next_attempt_at <= now()
+                    AND (leased_until IS NULL OR leased_until < now()
+                         OR (lease_owner IS DISTINCT FROM $1 AND NOT \(ClaimerSession.isAlive("lease_owner"))))
                     AND NOT (id = ANY($4::uuid[]))
+                    AND \(ClaimerSession.isAlive("$1"))
                 ORDER BY next_attempt_at
                 LIMIT $3
                 FOR UPDATE SKIP LOCKED)

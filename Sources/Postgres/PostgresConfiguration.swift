@@ -81,11 +81,14 @@ public struct PostgresConfiguration: Sendable {
     /// The keyword/value pairs handed to PQconnectdbParams, in precedence order (later wins).
     ///
     /// Defaults come first so that the expanded connection string can override them;
-    /// `client_encoding` comes last because the decoder assumes UTF-8.
+    /// `client_encoding` comes last because the decoder assumes UTF-8. TCP keepalives (probes
+    /// after 10 s idle, every 5 s, 3 unanswered) let a worker notice a server that vanished
+    /// without closing the connection in about 25 s instead of the system's two hours.
     var connectionKeywords: [(String, String)] {
         [
             ("application_name", applicationName),
             ("connect_timeout", String(connectTimeoutSeconds)),
+            ("keepalives", "1"), ("keepalives_idle", "10"), ("keepalives_interval", "5"), ("keepalives_count", "3"),
             ("dbname", connectionString),
             ("client_encoding", "UTF8"),
         ]

@@ -64,3 +64,15 @@ import Testing
         #expect(dashed.redactingSecrets(in: "echo Pa-ss_w.rd~x") == "echo ********")
     }
 }
+
+@Suite struct ConnectionDefaultsTests {
+    @Test func tcpKeepalivesAreOnByDefaultAndTheConnectionStringWins() throws {
+        let defaults = PostgresConfiguration(connectionString: "host=db.internal").connectionKeywords
+        let names = defaults.map(\.0)
+        for keyword in ["keepalives", "keepalives_idle", "keepalives_interval", "keepalives_count"] {
+            let index = try #require(names.firstIndex(of: keyword), "\(keyword) is set")
+            #expect(index < names.firstIndex(of: "dbname")!, "the connection string (dbname, expanded) overrides \(keyword)")
+        }
+        #expect(defaults.first { $0.0 == "keepalives_idle" }?.1 == "10")
+    }
+}
