@@ -66,7 +66,54 @@ public struct CurlError: Error, CustomStringConvertible, Sendable {
     /// Reads like `GET https://host/path: timeout (curl 28: Timeout was reached: ...). Check ...`.
     public var description: String {
         let target = [method, url.isEmpty ? "libcurl" : url].compactMap { $0 }.joined(separator: " ")
-        return "\(target): \(kind) (curl \(code): \(message)). \(kind.advice)"
+        return "\(target): \(kind) (curl \(code): \(message)). \(advice)"
+    }
+
+    /// What an operator can do about this failure: the advice for its code where one code has a
+    /// cause of its own, else for its kind.
+    public var advice: String {
+        CurlError.advice(forCode: code, url: url) ?? kind.advice
+    }
+
+    /// Advice for the result codes whose cause is specific enough to name.
+    static func advice(forCode code: Int, url: String) -> String? {
+        let smtp = url.hasPrefix("smtp://") || url.hasPrefix("smtps://")
+        switch UInt32(clamping: code) {
+        case CURLE_USE_SSL_FAILED.rawValue:
+            return "The server does not offer STARTTLS, and TLS is required. Use smtps:// (TLS from the first byte, "
+                + "usually port 465) if the server speaks it, or set require_tls: false for a local relay without TLS."
+        case CURLE_SSL_CONNECT_ERROR.rawValue:
+            return smtp
+                ? "The TLS handshake failed: with smtps:// the port must speak TLS at once (usually 465); port 587 and 25 "
+                    + "want smtp://, which upgrades with STARTTLS. Otherwise the server and libcurl share no TLS version or cipher."
+                : "The TLS handshake failed: the port may not speak TLS (https:// to a plain-HTTP port?), "
+                    + "or the server and libcurl share no TLS version or cipher."
+        case CURLE_PEER_FAILED_VERIFICATION.rawValue:
+            return "The server's certificate is not trusted or does not name this host. Check the host name in the URL, "
+                + "and the certificate chain; a private CA needs its CA file configured."
+        case CURLE_SSL_CACERT_BADFILE.rawValue:
+            return "The CA file could not be read; check that its path exists and holds PEM certificates."
+        case CURLE_COULDNT_RESOLVE_HOST.rawValue:
+            return "The host name does not resolve; check its spelling and the DNS server (and http_proxy/https_proxy/no_proxy)."
+        case CURLE_COULDNT_CONNECT.rawValue:
+            return "Nothing accepted the connection at that host and port; check the port, that the server is up, and firewalls."
+        case CURLE_GOT_NOTHING.rawValue:
+            return "The server closed the connection without answering; check that the URL's port serves this protocol."
+        case CURLE_SEND_ERROR.rawValue, CURLE_RECV_ERROR.rawValue:
+            return "The connection broke during the transfer (reset by the server or the network); it is retried."
+        case CURLE_WEIRD_SERVER_REPLY.rawValue:
+            return smtp
+                ? "The server did not answer as an SMTP server; check the host and port (465 for smtps://, 587 or 25 for smtp://)."
+                : "The server did not answer as an HTTP server; check the URL's scheme and port."
+        case CURLE_LOGIN_DENIED.rawValue:
+            return "The server refused the username and password; check them (and whether it wants an app password)."
+        case CURLE_UNSUPPORTED_PROTOCOL.rawValue:
+            return "The URL's scheme is not one libcurl handles here; use https:// or http:// (smtp:// or smtps:// for email)."
+        case CURLE_URL_MALFORMAT.rawValue:
+            return "The URL is not well formed; check it."
+        default:
+            return nil
+        }
     }
 }
 

@@ -54,7 +54,7 @@ public struct SMTPError: Error, CustomStringConvertible, Sendable {
             switch kind {
             case .transient: "Will succeed later if the server or network recovers."
             case .permanent where replyCode != nil: "The server refused the message; check the sender, recipients and credentials."
-            case .permanent: transport.kind.advice
+            case .permanent: transport.advice
             }
         return "\(url): \(kind) SMTP failure\(reply) (curl \(transport.code): \(message)). \(advice)"
     }

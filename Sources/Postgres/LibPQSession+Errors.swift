@@ -29,7 +29,7 @@ extension LibPQSession {
             kind: .connectionFailed,
             message: "could not connect to \(configuration.redactedDescription): "
                 + configuration.redactingSecrets(in: singleLine(libpqMessage)),
-            hint: "check that PostgreSQL is running and reachable, and the host, port, user, password and sslmode settings")
+            hint: ConnectionFailureHint.hint(forLibpqMessage: libpqMessage))
     }
 
     /// SQLSTATEs after which the session is gone: class 08 (connection exception) and the

@@ -140,6 +140,9 @@ struct SMTPClientTests {
 
         #expect(error?.transport.kind == .tls)
         #expect(error?.kind == .permanent)
+        let text = error?.description ?? ""
+        #expect(text.contains("does not offer STARTTLS") && text.contains("smtps://") && text.contains("require_tls: false"), "\(text)")
+        #expect(!text.contains("certificate chain"), "\(text)")
         #expect(sink.messages.isEmpty)
         #expect(sink.authenticationAttempts.isEmpty)
     }

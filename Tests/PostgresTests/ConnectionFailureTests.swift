@@ -20,6 +20,7 @@ import TestSupport
         #expect(error?.kind == .connectionFailed)
         #expect(error?.message.contains("password authentication failed") == true)
         #expect(error?.message.contains("127.0.0.1") == true)
+        #expect(error?.hint?.contains("refused the password") == true, "\(String(describing: error?.hint))")
         for secret in [wrongPassword, rightPassword, "Wrong-P%C3%A4ssword"] {
             #expect(error?.description.contains(secret) == false)
         }
@@ -42,7 +43,17 @@ import TestSupport
         #expect(error?.isConnectionProblem == true)
         #expect(error?.description.contains("\(port)") == true)
         #expect(error?.description.contains("TopSecret42") == false)
-        #expect(error?.hint?.contains("check that PostgreSQL is running") == true)
+        #expect(error?.hint?.contains("nothing accepts connections at that host and port") == true,
+                "\(String(describing: error?.hint))")
+        await client.close()
+    }
+
+    @Test func aMissingDatabaseIsNamedAsSuch() async throws {
+        let cluster = try await PostgresCluster.shared()
+        let client = PostgresClient(PostgresConfiguration(connectionString: cluster.connectionString(database: "cw_no_such_db")),
+                                    logger: Logger(label: "test"))
+        let error = await #expect(throws: PostgresError.self) { try await client.query("SELECT 1") }
+        #expect(error?.hint?.contains("the database does not exist") == true, "\(String(describing: error?.hint))")
         await client.close()
     }
 

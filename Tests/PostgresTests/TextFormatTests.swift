@@ -76,3 +76,29 @@ import Testing
         #expect(defaults.first { $0.0 == "keepalives_idle" }?.1 == "10")
     }
 }
+
+/// libpq's connection failures → the hint shown with them (each cause its own advice).
+@Suite struct ConnectionFailureHintTests {
+    @Test(arguments: [
+        ("FATAL:  password authentication failed for user \"cw\"", "refused the password"),
+        ("FATAL:  no pg_hba.conf entry for host \"10.0.0.5\", user \"cw\", database \"cw\", no encryption", "pg_hba.conf"),
+        ("server does not support SSL, but SSL was required", "sslmode=prefer"),
+        ("root certificate file \"/root/.postgresql/root.crt\" does not exist", "sslrootcert"),
+        ("SSL error: certificate verify failed", "not signed by the CA"),
+        ("server certificate for \"db\" does not match host name \"10.0.0.5\"", "name on the certificate"),
+        ("connection to server at \"127.0.0.1\", port 5 failed: Connection refused", "nothing accepts connections"),
+        ("could not translate host name \"dbb\" to address: Name or service not known", "does not resolve"),
+        ("timeout expired", "connect_timeout"),
+        ("FATAL:  sorry, too many clients already", "max_connections"),
+        ("FATAL:  too many connections for role \"cw\"", "max_connections"),
+        ("FATAL:  remaining connection slots are reserved for non-replication superuser connections", "max_connections"),
+        ("FATAL:  the database system is starting up", "retried"),
+        ("FATAL:  the database system is shutting down", "retried"),
+        ("FATAL:  database \"cw\" does not exist", "createdb"),
+        ("FATAL:  role \"cw\" does not exist", "CREATE ROLE"),
+        ("something libpq never said", "check that PostgreSQL is running"),
+    ])
+    func hint(message: String, expected: String) {
+        #expect(ConnectionFailureHint.hint(forLibpqMessage: message).contains(expected))
+    }
+}
