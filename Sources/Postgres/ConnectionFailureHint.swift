@@ -25,8 +25,8 @@ enum ConnectionFailureHint {
          "no answer within connect_timeout: check that the host is up and that no firewall drops the connection"),
         ("too many clients", "the server's max_connections is reached: each worker uses a pool of 8 plus one session "
             + "per partner, one LISTEN and one claimer session; raise max_connections or run fewer workers"),
-        ("too many connections", "the role's or database's connection limit is reached (CONNECTION LIMIT) or the server's max_connections is reached: each worker uses a pool of 8 plus one session "
-            + "per partner, one LISTEN and one claimer session; raise max_connections or run fewer workers"),
+        ("too many connections", "the role's or the database's CONNECTION LIMIT is reached: each worker uses a pool of 8 "
+            + "plus one session per partner, one LISTEN and one claimer session; raise the limit or run fewer workers"),
         ("remaining connection slots are reserved", "the server's max_connections is reached (the rest are reserved): "
             + "raise max_connections or run fewer workers"),
         ("the database system is starting up", "the server is starting; the connection is retried"),

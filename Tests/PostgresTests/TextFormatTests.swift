@@ -90,7 +90,7 @@ import Testing
         ("could not translate host name \"dbb\" to address: Name or service not known", "does not resolve"),
         ("timeout expired", "connect_timeout"),
         ("FATAL:  sorry, too many clients already", "max_connections"),
-        ("FATAL:  too many connections for role \"cw\"", "max_connections"),
+        ("FATAL:  too many connections for role \"cw\"", "CONNECTION LIMIT"),
         ("FATAL:  remaining connection slots are reserved for non-replication superuser connections", "max_connections"),
         ("FATAL:  the database system is starting up", "retried"),
         ("FATAL:  the database system is shutting down", "retried"),
