@@ -27,7 +27,7 @@ public struct ConfigLoader: Sendable {
         } catch {
             throw Diagnostics([error])
         }
-        return try read(root, file: path)
+        return try read(root, file: path, text: (try? String(contentsOfFile: path, encoding: .utf8)) ?? "")
     }
 
     /// Reads a configuration given as text; `file` names it in diagnostics (tests and fuzzing).
@@ -38,10 +38,11 @@ public struct ConfigLoader: Sendable {
         } catch {
             throw Diagnostics([error])
         }
-        return try read(root, file: file)
+        return try read(root, file: file, text: text)
     }
 
-    private func read(_ root: Node?, file: String) throws(Diagnostics) -> ChannelWatchConfig {
+    /// `text` is the file as written, so diagnostics can show its `${VAR}` references unexpanded.
+    private func read(_ root: Node?, file: String, text: String) throws(Diagnostics) -> ChannelWatchConfig {
         let collector = DiagnosticCollector()
         let context = ConfigReadingContext(file: file, collector: collector, expansion: expansion)
         guard let root else {
@@ -49,6 +50,10 @@ public struct ConfigLoader: Sendable {
         }
         let config = context.readRoot(root)
         if let config, collector.isEmpty { return config }
-        throw Diagnostics(collector.items)
+        throw Diagnostics(collector.items.map { item in
+            var item = item
+            item.message = expansion.hidingValues(referencedIn: text, from: item.message)
+            return item
+        })
     }
 }

@@ -41,6 +41,24 @@ public struct EnvironmentExpansion: Sendable {
         return result + rest
     }
 
+    /// `message` with the value of every variable `text` refers to written as `${NAME}` again:
+    /// a diagnostic quotes values as expanded, and a variable may hold a secret even where the
+    /// key is not one (`first_poll: ${D360_API_KEY}` by mistake).
+    public func hidingValues(referencedIn text: String, from message: String) -> String {
+        var values: [(name: String, value: String)] = []
+        var rest = Substring(text)
+        while let start = rest.range(of: "${") {
+            let name = rest[start.upperBound...].prefix { $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }
+            if let value = environment[String(name)], value.count >= 3 { values.append((String(name), value)) }
+            rest = rest[start.upperBound...]
+        }
+        var hidden = message
+        for (name, value) in values.sorted(by: { $0.value.count > $1.value.count }) {
+            hidden = hidden.replacingOccurrences(of: value, with: "${\(name)}")
+        }
+        return hidden
+    }
+
     private func value(of reference: Substring) throws(Failure) -> String {
         let name: Substring
         var fallback: Substring?

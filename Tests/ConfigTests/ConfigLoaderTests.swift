@@ -168,4 +168,25 @@ import YAMLSupport
         #expect(ConfigLoader.resolvePath(nil, environment: ["CHANNELWATCH_CONFIG": "b.yml"]) == "b.yml")
         #expect(ConfigLoader.resolvePath(nil, environment: [:]) == "channelwatch.yml")
     }
+
+    // ConfigFuzz found it: a value expanded from a variable that holds a secret, in a key that is
+    // not a secret, was quoted expanded in the diagnostic.
+    @Test func aDiagnosticShowsVariableReferencesUnexpanded() throws {
+        let found = try errors("""
+            partners:
+              - {id: p1, api_key: "${D360_API_KEY}", first_poll: "no${D360_API_KEY}"}
+            receivers:
+              - {name: hook, type: webhook, url: "https://x.example/${WEBHOOK_SECRET}", secret: x, timeout_: 1}
+            """)
+        #expect(!found.isEmpty)
+        #expect(found.contains { $0.contains("'first_poll' must be notify or baseline, found 'no${D360_API_KEY}'") }, "\(found)")
+        for secret in ["key-SECRET-123", "whsec-SECRET"] {
+            #expect(!found.joined().contains(secret), "\(found)")
+        }
+        let parsed = Result { () throws(Diagnostics) in
+            try ConfigLoader(environment: Self.environment).parse("partners: [{id: p1, api_key: k, first_poll: '${D360_API_KEY}'}]", file: "t.yml")
+        }
+        guard case .failure(let diagnostics) = parsed else { Issue.record("expected a refusal"); return }
+        #expect(!diagnostics.description.contains("key-SECRET-123"))
+    }
 }
