@@ -12,6 +12,8 @@ public struct BenchReport: Sendable, Codable {
     public var latencyRounds: Int
     /// The figures, in the order they were measured.
     public var figures: [BenchFigure] = []
+    /// How busy the machine was (load averages at the end, CPU steal during the run).
+    public var machine: MachineLoad?
 
     /// An empty report for these sizes.
     public init(channels: Int, quick: Bool, deliveries: Int, latencyRounds: Int) {
@@ -45,6 +47,7 @@ public struct BenchReport: Sendable, Codable {
         }
         var lines = ["channelwatch bench: \(channels) channels, \(deliveries) deliveries, \(latencyRounds) latency rounds"
                      + (quick ? " (quick)" : "")]
+        if let machine { lines.append("machine: \(machine.description)") }
         lines.append(line(header))
         lines.append(line(widths.map { String(repeating: "-", count: $0) }))
         lines += rows.map(line)
@@ -69,12 +72,14 @@ public struct BenchReport: Sendable, Codable {
         }
         var channels: Int, quick: Bool, deliveries: Int, latencyRounds: Int
         var figures: [Figure]
+        var machine: MachineLoad?
 
         init(_ report: BenchReport) {
             channels = report.channels
             quick = report.quick
             deliveries = report.deliveries
             latencyRounds = report.latencyRounds
+            machine = report.machine
             figures = report.figures.map {
                 Figure(key: $0.key, label: $0.label, value: $0.value, unit: $0.unit, target: $0.target,
                        comparison: $0.comparison.rawValue, met: $0.met, note: $0.note)

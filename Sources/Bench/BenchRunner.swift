@@ -28,8 +28,10 @@ public struct BenchRunner {
         try FileManager.default.createDirectory(at: options.workDirectory, withIntermediateDirectories: true)
         let rules = try LoadedRules.load(paths: [options.rulesDirectory.path])
         var context = BenchContext(options: options, logger: logger)
+        let started = MachineLoad.snapshot()
         do {
             try await measure(into: &report, rules: rules, context: &context)
+            report.machine = MachineLoad.since(started)
             await context.release()
         } catch {
             await context.release()

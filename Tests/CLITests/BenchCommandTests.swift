@@ -32,6 +32,10 @@ import TestSupport
             #expect(report["channels"] as? Int == 500)
             #expect(report["quick"] as? Bool == true)
             #expect(report["deliveries"] as? Int == 150)
+            let machine = try #require(report["machine"] as? [String: Any], "the report says how busy the machine was")
+            #expect((machine["loadAverage"] as? [Double])?.count == 3)
+            #expect((machine["stealPercent"] as? Double).map { $0 >= 0 && $0 <= 100 } == true)
+            #expect((machine["cpus"] as? Int ?? 0) >= 1)
             let figures = try #require(report["figures"] as? [[String: Any]])
             let byKey = Dictionary(figures.map { ($0["key"] as? String ?? "", $0) }, uniquingKeysWith: { first, _ in first })
             #expect(Set(byKey.keys) == Set(Self.expectedFigures.keys))
@@ -57,6 +61,7 @@ import TestSupport
         #expect(result.succeeded, "\(result.standardError)")
         let lines = result.standardOutput.split(separator: "\n").map(String.init)
         #expect(lines.first?.hasPrefix("channelwatch bench: 300 channels") == true)
+        #expect(lines.contains { $0.hasPrefix("machine: load average ") && $0.contains("CPU steal") })
         #expect(lines.contains { $0.hasPrefix("shipped rules over 300 (previous, current) pairs") })
         #expect(!lines.contains { $0.hasPrefix("poll ") })
     }
