@@ -12,6 +12,9 @@ public struct BenchOptions: Sendable {
     public var latencyChannels: Int
     /// Whether sizes were scaled down for a debug build.
     public var quick: Bool
+    /// How often every step is measured (each run on a fresh simulator and database); figures
+    /// are the median of the runs, with their range.
+    public var runs: Int
     /// The steps to run, in this order.
     public var steps: [BenchStep]
     /// The `channelwatch` executable, started for `simulate` and `run`.
@@ -23,9 +26,9 @@ public struct BenchOptions: Sendable {
     /// Where scenario files, configurations and a private PostgreSQL go; removed afterwards.
     public var workDirectory: URL
 
-    /// Full sizes by default (100,000 channels, 20,000 deliveries, 200 latency rounds);
-    /// `quick` uses 10,000 channels, 2,000 deliveries and 50 rounds unless sizes are given.
-    public init(channels: Int? = nil, deliveries: Int? = nil, latencyRounds: Int? = nil, quick: Bool = false,
+    /// Full sizes by default (100,000 channels, 20,000 deliveries, 200 latency rounds, 3 runs);
+    /// `quick` uses 10,000 channels, 2,000 deliveries, 50 rounds and 1 run unless they are given.
+    public init(channels: Int? = nil, deliveries: Int? = nil, latencyRounds: Int? = nil, quick: Bool = false, runs: Int? = nil,
                 steps: [BenchStep] = BenchStep.allCases, executable: URL, rulesDirectory: URL,
                 migrationsDirectory: URL, workDirectory: URL) {
         self.channels = max(1, channels ?? (quick ? 10_000 : 100_000))
@@ -33,6 +36,7 @@ public struct BenchOptions: Sendable {
         self.latencyRounds = max(1, latencyRounds ?? (quick ? 50 : 200))
         self.latencyChannels = max(self.latencyRounds, min(self.channels, 1_000))
         self.quick = quick
+        self.runs = max(1, runs ?? (quick ? 1 : 3))
         // Always in the canonical order: later steps rely on the database being free of pending work.
         self.steps = BenchStep.allCases.filter(steps.contains)
         self.executable = executable

@@ -12,6 +12,8 @@ public struct BenchReport: Sendable, Codable {
     public var latencyRounds: Int
     /// The figures, in the order they were measured.
     public var figures: [BenchFigure] = []
+    /// How often every step was measured; each figure is the median of that many runs.
+    public var runs = 1
     /// How busy the machine was (load averages at the end, CPU steal during the run).
     public var machine: MachineLoad?
 
@@ -35,7 +37,11 @@ public struct BenchReport: Sendable, Codable {
         let rows = figures.map { figure -> [String] in
             let verdict = figure.met.map { $0 ? "met" : "MISSED" } ?? ""
             let target = figure.target.map { (figure.comparison == .atMost ? "≤ " : "≥ ") + Self.format($0, figure.unit) } ?? "—"
-            return [figure.label, Self.format(figure.value, figure.unit), target, verdict, figure.note]
+            var measured = Self.format(figure.value, figure.unit)
+            if figure.samples.count > 1 {
+                measured += " (\(Self.format(figure.range.lowerBound, ""))..\(Self.format(figure.range.upperBound, "")))"
+            }
+            return [figure.label, measured, target, verdict, figure.note]
         }
         let header = ["figure", "measured", "target", "", "note"]
         let widths = (0..<header.count).map { column in
@@ -46,7 +52,8 @@ public struct BenchReport: Sendable, Codable {
                 .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
         }
         var lines = ["channelwatch bench: \(channels) channels, \(deliveries) deliveries, \(latencyRounds) latency rounds"
-                     + (quick ? " (quick)" : "")]
+                     + (quick ? " (quick)" : "")
+                     + (runs > 1 ? "; each figure the median (min..max) of \(runs) runs" : "")]
         if let machine { lines.append("machine: \(machine.description)") }
         lines.append(line(header))
         lines.append(line(widths.map { String(repeating: "-", count: $0) }))
@@ -69,8 +76,9 @@ public struct BenchReport: Sendable, Codable {
         struct Figure: Encodable {
             var key: String, label: String, value: Double, unit: String, target: Double?, comparison: String
             var met: Bool?, note: String
+            var samples: [Double], minimum: Double, maximum: Double
         }
-        var channels: Int, quick: Bool, deliveries: Int, latencyRounds: Int
+        var channels: Int, quick: Bool, deliveries: Int, latencyRounds: Int, runs: Int
         var figures: [Figure]
         var machine: MachineLoad?
 
@@ -79,10 +87,12 @@ public struct BenchReport: Sendable, Codable {
             quick = report.quick
             deliveries = report.deliveries
             latencyRounds = report.latencyRounds
+            runs = report.runs
             machine = report.machine
             figures = report.figures.map {
                 Figure(key: $0.key, label: $0.label, value: $0.value, unit: $0.unit, target: $0.target,
-                       comparison: $0.comparison.rawValue, met: $0.met, note: $0.note)
+                       comparison: $0.comparison.rawValue, met: $0.met, note: $0.note,
+                       samples: $0.samples.isEmpty ? [$0.value] : $0.samples, minimum: $0.range.lowerBound, maximum: $0.range.upperBound)
             }
         }
     }

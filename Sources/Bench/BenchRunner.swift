@@ -21,26 +21,44 @@ public struct BenchRunner {
         self.progress = progress
     }
 
-    /// Measures every chosen step and returns the report; throws the first step's failure.
+    /// Measures every chosen step ``BenchOptions/runs`` times, each run on a fresh simulator and
+    /// database, and returns the report (medians with their ranges); throws the first failure.
     public func run() async throws -> BenchReport {
         var report = BenchReport(channels: options.channels, quick: options.quick, deliveries: options.deliveries,
                                  latencyRounds: options.latencyRounds)
-        try FileManager.default.createDirectory(at: options.workDirectory, withIntermediateDirectories: true)
+        report.runs = options.runs
         let rules = try LoadedRules.load(paths: [options.rulesDirectory.path])
-        var context = BenchContext(options: options, logger: logger)
         let started = MachineLoad.snapshot()
+        var runs: [[BenchFigure]] = []
+        for number in 1...options.runs {
+            var once = options
+            if options.runs > 1 {
+                progress("run \(number) of \(options.runs)")
+                once.workDirectory = options.workDirectory.appendingPathComponent("run-\(number)")
+            }
+            runs.append(try await BenchRunner(options: once, logger: logger, progress: progress).measureOnce(rules: rules))
+        }
+        report.figures = BenchFigure.combining(runs)
+        report.machine = MachineLoad.since(started)
+        return report
+    }
+
+    /// Every chosen step once; the simulator, database and sink are stopped afterwards, whatever happened.
+    private func measureOnce(rules: LoadedRules) async throws -> [BenchFigure] {
+        try FileManager.default.createDirectory(at: options.workDirectory, withIntermediateDirectories: true)
+        var context = BenchContext(options: options, logger: logger)
+        var figures: [BenchFigure] = []
         do {
-            try await measure(into: &report, rules: rules, context: &context)
-            report.machine = MachineLoad.since(started)
+            try await measure(into: &figures, rules: rules, context: &context)
             await context.release()
         } catch {
             await context.release()
             throw error
         }
-        return report
+        return figures
     }
 
-    private func measure(into report: inout BenchReport, rules: LoadedRules, context: inout BenchContext) async throws {
+    private func measure(into report: inout [BenchFigure], rules: LoadedRules, context: inout BenchContext) async throws {
         for step in options.steps {
             if step.needsSimulator, context.startedSimulator == nil {
                 progress("starting the simulator (\(options.channels) channels) …")
@@ -60,7 +78,7 @@ public struct BenchRunner {
             progress("measuring \(step.rawValue) …")
             let measured = try await figures(of: step, rules: rules, context: context)
             for figure in measured { progress("  \(figure.label): \(BenchReport.format(figure.value, figure.unit))") }
-            report.figures += measured
+            report += measured
         }
     }
 

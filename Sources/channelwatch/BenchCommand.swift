@@ -24,6 +24,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(name: .customLong("latency-rounds"), help: "Polls timed for the latency figure (default 200; 50 with --quick).")
     var latencyRounds: Int?
 
+    @Option(help: "Measure every step this often, each run on a fresh simulator and database; figures are the median (min..max) (default 3; 1 with --quick).")
+    var runs: Int?
+
     @Flag(help: "Scale the sizes down so that a debug build finishes in about a minute.")
     var quick = false
 
@@ -38,7 +41,8 @@ struct BenchCommand: AsyncParsableCommand {
             throw ValidationError("--only: unknown step '\(name)'; steps are "
                                   + BenchStep.allCases.map(\.rawValue).joined(separator: ", "))
         }
-        for (name, value) in [("--channels", channels), ("--deliveries", deliveries), ("--latency-rounds", latencyRounds)] {
+        for (name, value) in [("--channels", channels), ("--deliveries", deliveries), ("--latency-rounds", latencyRounds),
+                              ("--runs", runs)] {
             if let value, value < 1 { throw ValidationError("\(name) must be at least 1") }
         }
     }
@@ -48,7 +52,7 @@ struct BenchCommand: AsyncParsableCommand {
         logger.logLevel = .warning
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("channelwatch-bench-\(UUID().uuidString)")
         let options = BenchOptions(
-            channels: channels, deliveries: deliveries, latencyRounds: latencyRounds, quick: quick,
+            channels: channels, deliveries: deliveries, latencyRounds: latencyRounds, quick: quick, runs: runs,
             steps: only.isEmpty ? BenchStep.allCases : only.compactMap(BenchStep.init(rawValue:)),
             executable: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath(),
             rulesDirectory: try ShippedFiles.locate("Rules", containing: "channel-health.yml", override: "CHANNELWATCH_RULES_DIR"),

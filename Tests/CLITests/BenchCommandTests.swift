@@ -23,7 +23,7 @@ import TestSupport
     @Test func aQuickRunReportsEveryFigureAsJSON() async throws {
         try await TestDatabase.with { database in
             let result = try await ChannelWatchBinary.run(
-                ["bench", "--quick", "--json", "--channels", "500", "--deliveries", "150", "--latency-rounds", "8"],
+                ["bench", "--quick", "--json", "--channels", "500", "--deliveries", "150", "--latency-rounds", "8", "--runs", "2"],
                 environment: ["DATABASE_URL": database.connectionString], in: ChannelWatchBinary.repositoryRoot,
                 timeout: .seconds(300))
             #expect(result.succeeded, "\(result.standardError)")
@@ -46,7 +46,13 @@ import TestSupport
                 #expect((figure["target"] != nil) == hasTarget, "\(key): target presence")
                 #expect((figure["met"] != nil) == hasTarget, "\(key): verdict presence")
                 #expect(!(figure["label"] as? String ?? "").isEmpty)
+                // Two runs: the value is their median (here their mean), within their range.
+                let samples = try #require(figure["samples"] as? [Double], "\(key) has no samples")
+                #expect(samples.count == 2, "\(key): \(samples)")
+                let low = figure["minimum"] as? Double ?? .nan, high = figure["maximum"] as? Double ?? .nan
+                #expect(low <= value && value <= high && abs(value - (samples[0] + samples[1]) / 2) < 1e-9, "\(key): \(figure)")
             }
+            #expect(report["runs"] as? Int == 2)
             // Real work happened: polls took time, the worker had memory, deliveries went out.
             #expect((byKey["poll_wall_seconds"]?["value"] as? Double ?? 0) > 0)
             #expect((byKey["idle_rss_mb"]?["value"] as? Double ?? 0) > 1)
