@@ -123,6 +123,9 @@ public struct BenchRunner {
         case .deliveries:
             let pipeline = pipeline(rules: rules, context: context, groupBy: ["channel_id"])
             return try await DeliveryThroughputBenchmark(context: context, pipeline: pipeline).run()
+        case .peerAlertmanager:
+            let pipeline = pipeline(rules: rules, context: context, groupBy: ["channel_id"])
+            return try await PeerAlertmanagerBenchmark(context: context, pipeline: pipeline, progress: progress).run()
         }
     }
 

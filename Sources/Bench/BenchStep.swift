@@ -22,13 +22,17 @@ public enum BenchStep: String, Sendable, CaseIterable, Codable {
     case inbound
     /// Inbound webhook received → notification received, through a targeted re-read.
     case inboundLatency = "inbound-latency"
+    /// Prometheus Alertmanager's notifications/s and ChannelWatch's deliveries/s on one sink, and their ratio.
+    case peerAlertmanager = "peer-alertmanager"
 
     /// Whether the step needs the simulator subprocess.
     var needsSimulator: Bool { [.poll, .pollNaive, .idleRSS, .runPeakRSS, .record].contains(self) }
 
     /// Whether the step needs the webhook sink.
-    var needsSink: Bool { [.record, .latency, .deliveries, .inboundLatency].contains(self) }
+    var needsSink: Bool { [.record, .latency, .deliveries, .inboundLatency, .peerAlertmanager].contains(self) }
 
     /// Whether the step needs PostgreSQL.
-    var needsDatabase: Bool { [.idleRSS, .runPeakRSS, .record, .latency, .deliveries, .inbound, .inboundLatency].contains(self) }
+    var needsDatabase: Bool {
+        [.idleRSS, .runPeakRSS, .record, .latency, .deliveries, .inbound, .inboundLatency, .peerAlertmanager].contains(self)
+    }
 }

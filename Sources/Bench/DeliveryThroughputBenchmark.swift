@@ -11,16 +11,25 @@ struct DeliveryThroughputBenchmark {
     let pipeline: BenchPipeline
 
     func run() async throws -> [BenchFigure] {
-        var partner = SyntheticPartner(id: "throughput", count: context.options.deliveries)
+        let measured = try await deliver(context.options.deliveries, partnerID: "throughput")
+        return [
+            BenchFigure(key: "deliveries_per_second", label: "deliveries/s to a webhook sink, recorded in PostgreSQL",
+                        value: measured.rate, unit: "/s", target: 3000, comparison: .atLeast, note: measured.note),
+        ]
+    }
+
+    /// Queues `count` deliveries with one poll of a new partner, then times one `deliverDue()`
+    /// that sends and records them all; throws unless each was sent and recorded exactly once.
+    func deliver(_ count: Int, partnerID: String) async throws -> (rate: Double, note: String) {
+        var partner = SyntheticPartner(id: partnerID, count: count)
         _ = try await pipeline.recorder.record(partner.poll(), firstPoll: .baseline, failingAfter: 3)
-        for index in 0..<context.options.deliveries { partner.lowerQuality(of: index) }
+        for index in 0..<count { partner.lowerQuality(of: index) }
         let queueWatch = Stopwatch()
         let outcome = try await pipeline.recorder.record(partner.poll(), firstPoll: .notify, failingAfter: 3)
         let queueSeconds = queueWatch.wallSeconds
-        let pending = try await count("status = 'pending'")
-        guard outcome.deliveries == context.options.deliveries, pending >= context.options.deliveries else {
-            throw BenchError("deliveries: the poll queued \(outcome.deliveries) deliveries (\(pending) pending), "
-                             + "expected \(context.options.deliveries)")
+        let pending = try await self.count("status = 'pending'")
+        guard outcome.deliveries == count, pending >= count else {
+            throw BenchError("deliveries: the poll queued \(outcome.deliveries) deliveries (\(pending) pending), expected \(count)")
         }
 
         let requestsBefore = context.sink.requestCount
@@ -29,19 +38,15 @@ struct DeliveryThroughputBenchmark {
         let wall = watch.wallSeconds
         let cpu = watch.cpuSeconds
         let received = context.sink.requestCount - requestsBefore
-        let recorded = try await count("status = 'delivered'")
-        guard summary.delivered >= context.options.deliveries, received == summary.delivered, recorded >= summary.delivered else {
+        let recorded = try await self.count("status = 'delivered'")
+        guard summary.delivered >= count, received == summary.delivered, recorded >= summary.delivered else {
             throw BenchError("deliveries: delivered \(summary.delivered), sink received \(received), "
-                             + "\(recorded) recorded as delivered; expected \(context.options.deliveries) each "
+                             + "\(recorded) recorded as delivered; expected \(count) each "
                              + "(\(summary.retrying) retrying, \(summary.dead) dead)")
         }
-        let rate = Double(summary.delivered) / wall
-        return [
-            BenchFigure(key: "deliveries_per_second", label: "deliveries/s to a webhook sink, recorded in PostgreSQL",
-                        value: rate, unit: "/s", target: 3000, comparison: .atLeast,
-                        note: "\(summary.delivered) in \(BenchReport.format(wall, "s")), worker CPU \(BenchReport.format(cpu, "s")); "
-                            + "queued by one poll in \(BenchReport.format(queueSeconds, "s"))"),
-        ]
+        return (Double(summary.delivered) / wall,
+                "\(summary.delivered) in \(BenchReport.format(wall, "s")), worker CPU \(BenchReport.format(cpu, "s")); "
+                    + "queued by one poll in \(BenchReport.format(queueSeconds, "s"))")
     }
 
     private func count(_ condition: String) async throws -> Int {
