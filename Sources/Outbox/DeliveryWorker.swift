@@ -14,8 +14,13 @@ public struct DeliveryWorker: Sendable {
     /// Retries stop this long after a delivery was created.
     public let maxAge: Duration
     public let logger: Logger
-    /// Deliveries sent at once.
-    public var concurrency = 8
+    /// Deliveries sent at once: 8, or `$CHANNELWATCH_DELIVERY_CONCURRENCY` (1–256).
+    public var concurrency = DeliveryWorker.defaultConcurrency
+
+    /// 8 unless `CHANNELWATCH_DELIVERY_CONCURRENCY` says otherwise.
+    public static var defaultConcurrency: Int {
+        ProcessInfo.processInfo.environment["CHANNELWATCH_DELIVERY_CONCURRENCY"].flatMap(Int.init).map { min(max($0, 1), 256) } ?? 8
+    }
 
     public init(outbox: Outbox, receivers: [any Receiver], deadLetters: any DeadLetterRecorder, maxAge: Duration,
                 logger: Logger) {
