@@ -19,6 +19,8 @@ struct BenchContext {
     var client: PostgresClient { Self.required(startedClient, "PostgreSQL") }
     /// The webhook sink.
     var sink: WebhookSink { Self.required(startedSink, "the webhook sink") }
+    /// Where the throughput steps deliver: `--sink-url`, else the bench's own sink.
+    var throughputSinkURL: String { options.sinkURL ?? sink.url }
 
     /// Stops what was started, whatever happened.
     func release() async {

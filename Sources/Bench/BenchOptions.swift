@@ -25,6 +25,9 @@ public struct BenchOptions: Sendable {
     public var migrationsDirectory: URL
     /// Where scenario files, configurations and a private PostgreSQL go; removed afterwards.
     public var workDirectory: URL
+    /// An external webhook sink for the `deliveries` and `peer-alertmanager` steps (`--sink-url`);
+    /// `nil` uses the bench's own sink on 127.0.0.1.
+    public var sinkURL: String?
 
     /// Full sizes by default (100,000 channels, 20,000 deliveries, 200 latency rounds, 3 runs);
     /// `quick` uses 10,000 channels, 2,000 deliveries, 50 rounds and 1 run unless they are given.

@@ -17,10 +17,10 @@ struct BenchPipeline {
     let settings: WorkerSettings
     let metrics: WorkerMetrics
 
-    /// A pipeline whose single route sends every event to the sink, grouped by `groupBy`.
-    init(rules: LoadedRules, sink: WebhookSink, groupBy: [String], database: PostgresClient, logger: Logger,
+    /// A pipeline whose single route sends every event to `sinkURL`, grouped by `groupBy`.
+    init(rules: LoadedRules, sinkURL: String, groupBy: [String], database: PostgresClient, logger: Logger,
          partners: [PartnerConfig] = [PartnerConfig(id: "bench", apiKey: Secret("unused"), baseURL: "http://127.0.0.1")]) {
-        let receiver = ReceiverConfig(name: Self.receiverName, kind: .webhook(url: Secret(sink.url), secret: nil))
+        let receiver = ReceiverConfig(name: Self.receiverName, kind: .webhook(url: Secret(sinkURL), secret: nil))
         let config = ChannelWatchConfig(
             file: "(bench)",
             partners: partners,

@@ -121,15 +121,21 @@ public struct BenchRunner {
             let pipeline = pipeline(rules: rules, context: context, groupBy: ["channel_id"])
             return try await LatencyBenchmark(context: context, pipeline: pipeline).run()
         case .deliveries:
-            let pipeline = pipeline(rules: rules, context: context, groupBy: ["channel_id"])
+            let pipeline = throughputPipeline(rules: rules, context: context)
             return try await DeliveryThroughputBenchmark(context: context, pipeline: pipeline).run()
         case .peerAlertmanager:
-            let pipeline = pipeline(rules: rules, context: context, groupBy: ["channel_id"])
+            let pipeline = throughputPipeline(rules: rules, context: context)
             return try await PeerAlertmanagerBenchmark(context: context, pipeline: pipeline, progress: progress).run()
         }
     }
 
     private func pipeline(rules: LoadedRules, context: BenchContext, groupBy: [String]) -> BenchPipeline {
-        BenchPipeline(rules: rules, sink: context.sink, groupBy: groupBy, database: context.client, logger: logger)
+        BenchPipeline(rules: rules, sinkURL: context.sink.url, groupBy: groupBy, database: context.client, logger: logger)
+    }
+
+    /// The pipeline of the throughput steps, which deliver to `--sink-url` when it is given.
+    private func throughputPipeline(rules: LoadedRules, context: BenchContext) -> BenchPipeline {
+        BenchPipeline(rules: rules, sinkURL: context.throughputSinkURL, groupBy: ["channel_id"], database: context.client,
+                      logger: logger)
     }
 }

@@ -24,7 +24,7 @@ struct InboundLatencyBenchmark {
         let partner = LockedBox(SyntheticPartner(id: Self.partnerID, count: context.options.channels))
         let config = PartnerConfig(id: Self.partnerID, apiKey: Secret("unused"), baseURL: "http://127.0.0.1",
                                    webhook: PartnerWebhookConfig(secrets: [InboundAcceptBenchmark.secret], debounce: .zero))
-        let pipeline = BenchPipeline(rules: rules, sink: context.sink, groupBy: ["channel_id"], database: context.client,
+        let pipeline = BenchPipeline(rules: rules, sinkURL: context.sink.url, groupBy: ["channel_id"], database: context.client,
                                      logger: context.logger, partners: [config])
         _ = try await pipeline.recorder.record(partner.value.poll(), firstPoll: .baseline, failingAfter: 3)
 

@@ -63,7 +63,7 @@ struct PeerAlertmanagerBenchmark {
             route: {receiver: sink, group_by: ['...'], group_wait: 0s, group_interval: 1h, repeat_interval: 24h}
             receivers:
               - name: sink
-                webhook_configs: [{url: "\(context.sink.url)", send_resolved: false}]
+                webhook_configs: [{url: "\(context.throughputSinkURL)", send_resolved: false}]
             """.write(to: config, atomically: true, encoding: .utf8)
         let port = try LoopbackPort.free()
         let base = "http://127.0.0.1:\(port)"
@@ -78,7 +78,7 @@ struct PeerAlertmanagerBenchmark {
                 .flatMap { try? JSONSerialization.jsonObject(with: $0.body) as? [String: Any] }
                 .flatMap { ($0["versionInfo"] as? [String: Any])?["version"] as? String }
                 .map { "Alertmanager \($0)" } ?? "Alertmanager"
-            let before = context.sink.requestCount
+            let before = try await notificationsSent(base)
             let watch = Stopwatch()
             let run = UUID().uuidString.prefix(8)
             let startsAt = ISO8601DateFormatter().string(from: Date())
@@ -95,9 +95,9 @@ struct PeerAlertmanagerBenchmark {
                 }
             }
             let deadline = ContinuousClock.now + .seconds(300)
-            while context.sink.requestCount - before < count {
+            while try await notificationsSent(base) - before < count {
                 guard ContinuousClock.now < deadline, process.isRunning else {
-                    throw BenchError("alertmanager: \(context.sink.requestCount - before) of \(count) notifications arrived "
+                    throw BenchError("alertmanager: \(try await notificationsSent(base) - before) of \(count) notifications sent "
                                      + "(\(process.exitDescription)): \(process.output.suffix(600))")
                 }
                 try await Task.sleep(for: .milliseconds(2))
@@ -109,6 +109,20 @@ struct PeerAlertmanagerBenchmark {
             await process.stop()
             throw error
         }
+    }
+
+    /// Notifications that reached the sink: counted by the bench's own sink, or — for an external
+    /// one — by Alertmanager (`alertmanager_notifications_total` minus the failed, webhook integration).
+    private func notificationsSent(_ base: String) async throws -> Int {
+        guard context.options.sinkURL != nil else { return context.sink.requestCount }
+        let metrics = try await HTTPClient.shared.send(HTTPRequest(url: base + "/metrics"))
+        var sent = 0.0
+        for line in String(decoding: metrics.body, as: UTF8.self).split(separator: "\n") where line.contains("integration=\"webhook\"") {
+            let value = Double(line.split(separator: " ").last ?? "") ?? 0
+            if line.hasPrefix("alertmanager_notifications_total{") { sent += value }
+            if line.hasPrefix("alertmanager_notifications_failed_total{") { sent -= value }
+        }
+        return Int(sent)
     }
 
     private func waitUntilReady(_ base: String, process: ChildProcess) async throws {

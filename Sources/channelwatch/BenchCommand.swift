@@ -27,6 +27,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Measure every step this often, each run on a fresh simulator and database; figures are the median (min..max) (default 3; 1 with --quick).")
     var runs: Int?
 
+    @Option(name: .customLong("sink-url"), help: "Deliver the deliveries and peer-alertmanager steps' webhooks to this http(s) URL instead of the bench's own sink.")
+    var sinkURL: String?
+
     @Flag(help: "Scale the sizes down so that a debug build finishes in about a minute.")
     var quick = false
 
@@ -37,6 +40,9 @@ struct BenchCommand: AsyncParsableCommand {
     var only: [String] = []
 
     func validate() throws {
+        if let sinkURL, !(sinkURL.hasPrefix("http://") || sinkURL.hasPrefix("https://")) || URL(string: sinkURL)?.host == nil {
+            throw ValidationError("--sink-url must be an http:// or https:// URL with a host, found '\(sinkURL)'")
+        }
         for name in only where BenchStep(rawValue: name) == nil {
             throw ValidationError("--only: unknown step '\(name)'; steps are "
                                   + BenchStep.allCases.map(\.rawValue).joined(separator: ", "))
@@ -51,12 +57,13 @@ struct BenchCommand: AsyncParsableCommand {
         var logger = Logger(label: "channelwatch.bench") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = .warning
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("channelwatch-bench-\(UUID().uuidString)")
-        let options = BenchOptions(
+        var options = BenchOptions(
             channels: channels, deliveries: deliveries, latencyRounds: latencyRounds, quick: quick, runs: runs,
             steps: only.isEmpty ? BenchStep.allCases : only.compactMap(BenchStep.init(rawValue:)),
             executable: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath(),
             rulesDirectory: try ShippedFiles.locate("Rules", containing: "channel-health.yml", override: "CHANNELWATCH_RULES_DIR"),
             migrationsDirectory: try MigrationsDirectory.locate(), workDirectory: work)
+        options.sinkURL = sinkURL
         let report: BenchReport
         do {
             report = try await BenchRunner(options: options, logger: logger) { printToStandardError("bench: \($0)") }.run()

@@ -95,4 +95,31 @@ import TestSupport
         #expect(result.standardError.contains("unknown step 'pol'"))
         #expect(result.standardError.contains("poll, poll-naive, idle-rss, run-rss, record, rules, latency, deliveries"))
     }
+
+    @Test func theThroughputStepsDeliverToAnExternalSinkWhenGivenOne() async throws {
+        let sink = try HTTPSink(actions: [], otherwise: { _ in .ok })
+        try await TestDatabase.with { database in
+            let result = try await ChannelWatchBinary.run(
+                ["bench", "--quick", "--json", "--only", "deliveries", "peer-alertmanager", "--deliveries", "120",
+                 "--sink-url", sink.url("/external")],
+                environment: ["DATABASE_URL": database.connectionString], in: ChannelWatchBinary.repositoryRoot,
+                timeout: .seconds(300))
+            #expect(result.succeeded, "\(result.standardError)")
+            // ChannelWatch's 120 of each step (and Alertmanager's 120), all at the external sink.
+            let expected = Self.alertmanagerInstalled ? 360 : 240
+            _ = try await sink.waitForRequests(count: expected, timeout: .seconds(10))
+            #expect(sink.requests.count == expected)
+            #expect(sink.requests.allSatisfy { $0.path == "/external" })
+            let report = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
+            let keys = Set((report["figures"] as? [[String: Any]] ?? []).compactMap { $0["key"] as? String })
+            #expect(keys.contains("deliveries_per_second"))
+            #expect(keys.contains("peer_ratio") == Self.alertmanagerInstalled)
+        }
+    }
+
+    @Test func aSinkURLThatIsNotHTTPIsRefused() async throws {
+        let result = try await ChannelWatchBinary.run(["bench", "--sink-url", "ftp://x/y"], in: ChannelWatchBinary.repositoryRoot)
+        #expect(result.exitCode != 0)
+        #expect(result.standardError.contains("--sink-url must be an http:// or https:// URL with a host, found 'ftp://x/y'"))
+    }
 }
