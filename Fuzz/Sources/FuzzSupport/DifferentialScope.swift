@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 /// Inputs on which the product's JSON parser and `JSONSerialization` differ by design, left out
 /// of the accept/reject comparison (both are still run on them, so a crash is still found).
@@ -17,6 +18,14 @@ public enum DifferentialScope {
         // Foundation on Linux accepts `[1,]` and `{"a":1,}`; RFC 8259 does not, nor does ChannelWatch.
         if structure.trailingComma { return "a trailing comma, which only JSONSerialization accepts" }
         return nil
+    }
+
+    /// Whether the product refused a number beyond Double's range that `JSONSerialization`
+    /// accepted: Foundation does not convert (or range-check) the value of a member that a
+    /// repeated key later overwrites (`{"n":1e567890,"n":1}`), while ChannelWatch checks every byte.
+    public static func foundationSkippedARangeCheck<T>(_ product: Result<T, JSONSyntaxError>, _ reference: JSONValue?) -> Bool {
+        guard reference != nil, case .failure(let error) = product else { return false }
+        return error.reason == "number out of range"
     }
 
     /// The deepest nesting of arrays and objects outside strings, and whether a `,` is followed
