@@ -70,11 +70,13 @@ public actor ClaimerSession {
         if let connection {
             do {
                 return try await acquire(on: connection)
-            } catch {
+            } catch let error as PostgresError where error.isConnectionProblem {
                 await connection.close()
                 self.connection = nil
                 logger.warning("the delivery claimer session was lost (\(error)); reconnecting")
             }
+            // Anything else (a cancelled pass at shutdown, a statement error) leaves the session,
+            // and with it the lock, as it is: closing it would hand this worker's claims to others.
         }
         let opened = try await PostgresConnection.connect(configuration, logger: logger)
         // The server ends this session, and so releases the lock, within about 11 s of this

@@ -25,9 +25,9 @@ import TestSupport
                 AND id <= (SELECT poll_id FROM events WHERE rule = 'poll_failing' AND status = 'firing')
                 """)
             #expect(failedBefore == 2)
-            // The latest failed poll: under load an earlier poll may also have timed out (no HTTP status).
-            let reason = try await world.database.client.query("SELECT error, http_status FROM polls WHERE NOT complete ORDER BY id DESC LIMIT 1")
-            #expect(try reason.first?.decode(Int?.self, "http_status") == 500)
+            // The failed polls record why; under load one of them may have timed out instead (1 s), so
+            // not every one carries the 500.
+            #expect(try await world.count("SELECT count(*) FROM polls WHERE NOT complete AND http_status = 500") >= 1)
 
             await world.simulator.setFaults([], partnerID: world.partnerID)
             let resolved = EventKey(rule: "poll_failing", channel: "", status: "resolved")
