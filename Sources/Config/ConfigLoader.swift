@@ -21,13 +21,13 @@ public struct ConfigLoader: Sendable {
 
     /// Loads `path`; throws ``Diagnostics`` listing every problem, and changes nothing.
     public func load(path: String) throws(Diagnostics) -> ChannelWatchConfig {
-        let root: Node?
+        let text: String
         do {
-            root = try YAMLFile.load(path: path)
+            text = try YAMLFile.readText(path: path)
         } catch {
             throw Diagnostics([error])
         }
-        return try read(root, file: path, text: (try? String(contentsOfFile: path, encoding: .utf8)) ?? "")
+        return try parse(text, file: path)
     }
 
     /// Reads a configuration given as text; `file` names it in diagnostics (tests and fuzzing).

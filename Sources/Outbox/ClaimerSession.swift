@@ -23,10 +23,15 @@ public actor ClaimerSession {
     /// The SQL condition "the claimer named by `ownerExpression` is alive", for claim queries.
     /// Advisory locks belong to one database, as the outbox does.
     static func isAlive(_ ownerExpression: String) -> String {
+        "EXISTS (SELECT 1 FROM pg_locks AS l WHERE l.granted AND \(isLock(ownerExpression)))"
+    }
+
+    /// The condition on a `pg_locks` row `l`: it is the lock of the claimer `ownerExpression` names.
+    private static func isLock(_ ownerExpression: String) -> String {
         """
-        EXISTS (SELECT 1 FROM pg_locks AS l WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
-                AND l.classid = \(lockClass)::oid AND l.objid = hashtext(\(ownerExpression))::oid
-                AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()))
+        l.locktype = 'advisory' AND l.objsubid = 2 AND l.classid = \(lockClass)::oid
+        AND l.objid = hashtext(\(ownerExpression))::oid
+        AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
         """
     }
 
@@ -93,8 +98,7 @@ public actor ClaimerSession {
     /// Holds the lock (already held, or taken now); re-entrant without stacking lock counts.
     private func acquire(on connection: PostgresConnection) async throws -> Bool {
         let rows = try await connection.query("""
-            SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'advisory'
-                                     AND objsubid = 2 AND classid = \(Self.lockClass)::oid AND objid = hashtext($1)::oid)
+            SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_locks AS l WHERE l.pid = pg_backend_pid() AND \(Self.isLock("$1")))
                    THEN true ELSE pg_try_advisory_lock(\(Self.lockClass), hashtext($1)) END AS held
             """, [.text(owner)])
         return try rows.first?.decode(Bool.self, "held") ?? false

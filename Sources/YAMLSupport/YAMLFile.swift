@@ -6,13 +6,18 @@ import Yams
 public enum YAMLFile {
     /// Reads and parses a file; an unreadable file or bad YAML is a diagnostic naming it.
     public static func load(path: String) throws(Diagnostic) -> Node? {
+        try parse(try readText(path: path), file: path)
+    }
+
+    /// A file's text; an unreadable file or one that is not UTF-8 is a diagnostic naming it.
+    public static func readText(path: String) throws(Diagnostic) -> String {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw Diagnostic(file: path, line: 0, column: 0, message: "cannot read file")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw Diagnostic(file: path, line: 0, column: 0, message: "file is not valid UTF-8")
         }
-        return try parse(text, file: path)
+        return text
     }
 
     /// Parses YAML text; `nil` for an empty document.
