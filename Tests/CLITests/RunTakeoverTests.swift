@@ -80,12 +80,14 @@ import TestSupport
                 try await world.count("SELECT count(*) FROM polls WHERE complete") == 1
             }
             #expect(await world.simulator.advance())
-            // The slow poll: a worker's session sits in its open recording transaction.
+            // The slow poll: a worker's session sits in its open recording transaction, which has
+            // written (the poll's row) and is old — not a short read of the other worker's.
             var polling: String?
             try await world.eventually("a poll transaction open", workers: workers) {
                 polling = try await world.database.client.query("""
                     SELECT application_name FROM pg_stat_activity
                     WHERE state = 'idle in transaction' AND application_name IN ('cw-a', 'cw-b')
+                        AND backend_xid IS NOT NULL AND now() - xact_start > interval '500 milliseconds'
                     """).first?.decode(String.self, "application_name")
                 return polling != nil
             }
