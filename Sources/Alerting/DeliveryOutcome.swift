@@ -55,7 +55,7 @@ public struct EncodedNotification: Sendable, Hashable {
 
     /// Encodes `payload`.
     public init(_ payload: NotificationPayload) throws {
-        self.init(deliveryID: payload.deliveryID, json: try payload.encoded())
+        self.init(deliveryID: payload.deliveryID, json: payload.encoded())
     }
 
     /// The payload's structure.

@@ -35,7 +35,4 @@ public struct NotificationPayload: Codable, Hashable, Sendable {
         self.events = events
         self.truncatedEvents = truncatedEvents
     }
-
-    /// The payload's JSON bytes as sent to webhooks.
-    public func encoded() throws -> Data { try AlertEvent.encoder.encode(self) }
 }

@@ -40,13 +40,7 @@ public struct WebhookReceiver: Receiver {
 
     /// Posts the payload; see ``ReceiverResponse`` for how the answer is classified.
     public func deliver(_ notification: NotificationPayload, kind: DeliveryKind) async -> DeliveryOutcome {
-        let body: Data
-        do {
-            body = try notification.encoded()
-        } catch {
-            return .dead(reason: "\(label): could not encode payload v1: \(error)")
-        }
-        return await post(body, deliveryID: notification.deliveryID, kind: kind)
+        await post(notification.encoded(), deliveryID: notification.deliveryID, kind: kind)
     }
 
     /// Posts the stored payload v1 bytes as they are, signed: no decoding, no encoding again.

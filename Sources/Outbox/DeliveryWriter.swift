@@ -12,7 +12,7 @@ public enum DeliveryWriter {
         var links: (deliveries: [String?], events: [String?]) = ([], [])
         for delivery in planned {
             let id = UUID()
-            let payload = try Grouping.notification(for: delivery, id: id).encoded()
+            let payload = Grouping.notification(for: delivery, id: id).encoded()
             ids.append(id.uuidString)
             receivers.append(delivery.receiver)
             groups.append(delivery.groupKey)

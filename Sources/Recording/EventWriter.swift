@@ -97,7 +97,6 @@ struct EventWriter {
     private func insertEvents(_ range: Range<Int>, pollID: Int64?, on connection: PostgresConnection) async throws {
         let events = self.events[range]
         func column(_ value: (AlertEvent) -> String?) -> PostgresValue { .textArray(events.map(value)) }
-        let encoder = AlertEvent.encoder
         try await connection.execute("""
             INSERT INTO events (id, dedup_key, poll_id, partner_id, channel_id, rule, status, severity, field, from_value,
                                 to_value, summary, description, labels, channel, observed_at, notified)
@@ -112,8 +111,7 @@ struct EventWriter {
                 column { $0.id.uuidString }, column { Self.dedupKey($0) }, column(\.channel.id), column(\.rule),
                 column(\.status.rawValue), column(\.severity.rawValue), column(\.field), column(\.from), column(\.to), column(\.summary),
                 column(\.description),
-                column { String(decoding: (try? encoder.encode($0.labels)) ?? Data("{}".utf8), as: UTF8.self) },
-                column { String(decoding: (try? encoder.encode($0.channel)) ?? Data("{}".utf8), as: UTF8.self) },
+                column { AlertEvent.jsonText(of: $0.labels) }, column(\.channel.jsonText),
                 .textArray(notified[range].map { $0 ? "t" : "f" }),
             ])
     }

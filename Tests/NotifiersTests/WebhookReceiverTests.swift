@@ -59,7 +59,7 @@ struct WebhookReceiverTests {
         #expect(channel["business_id"] is NSNull)
         #expect(channel["phone_number"] as? String == "+49 30 1234 1")
         // The body is exactly what the payload encodes to, so the signature covers these bytes.
-        #expect(request.body == (try payload.encoded()))
+        #expect(request.body == payload.encoded())
     }
 
     @Test func signatureVerifiesWithTheSecret() async throws {
@@ -189,7 +189,7 @@ struct WebhookReceiverTests {
         // As PostgreSQL prints jsonb: its own key order and spacing, not what JSONEncoder writes.
         let reordered = try JSONSerialization.data(withJSONObject: try JSONSerialization.jsonObject(with: payload.encoded()),
                                                    options: [.sortedKeys, .prettyPrinted])
-        #expect(reordered != (try payload.encoded()))
+        #expect(reordered != payload.encoded())
         let stored = EncodedNotification(deliveryID: payload.deliveryID, json: reordered)
 
         #expect(await receiver(sink.url("/cw")).deliver(encoded: stored, kind: .reminder) == .delivered)
