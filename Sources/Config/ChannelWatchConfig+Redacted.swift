@@ -54,6 +54,7 @@ extension PartnerWebhookConfig {
 extension ReceiverConfig {
     var redacted: JSONValue {
         var members: [String: JSONValue] = ["name": .string(name), "type": .string(typeName)]
+        if let concurrency { members["concurrency"] = .number(Double(concurrency)) }
         switch kind {
         case .slack(let url):
             members["url"] = .string(Redaction.url(url))

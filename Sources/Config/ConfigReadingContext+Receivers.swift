@@ -50,9 +50,12 @@ extension ConfigReadingContext {
         case nil:
             break
         }
+        // Sends in flight to this receiver at once: a rate-limited endpoint wants few, a fast one many.
+        let concurrency = reader.value("concurrency") == nil ? nil
+            : positive(reader, "concurrency", default: 16, max: 256, owner: owner)
         reader.finish()
         guard let name, let kind else { return nil }
-        return ReceiverConfig(name: name, kind: kind)
+        return ReceiverConfig(name: name, kind: kind, concurrency: concurrency)
     }
 
     private func readEmail(_ reader: MappingReader, owner: String) -> EmailSettings? {

@@ -4,10 +4,13 @@ public struct ReceiverConfig: Sendable {
     public var name: String
     /// The kind of receiver and its settings.
     public var kind: Kind
+    /// Deliveries sent to this receiver at once (`concurrency`, 1–256); nil for the default, 16.
+    public var concurrency: Int?
 
-    public init(name: String, kind: Kind) {
+    public init(name: String, kind: Kind, concurrency: Int? = nil) {
         self.name = name
         self.kind = kind
+        self.concurrency = concurrency
     }
 
     /// The receiver types: slack, email, webhook and console.

@@ -6,11 +6,14 @@ import Alerting
 /// performs the actions against PostgreSQL and the receivers and feeds back what happened.
 ///
 /// The rules:
-/// - One claim at a time, and only once every delivery of the current batch has started sending,
-///   so a pass never holds more than one batch it has not started. A claim skips the deliveries
-///   this pass still holds: their leases may have run out while they were being sent (a lease
-///   shorter than a batch) and they must not be sent twice.
-/// - Up to `concurrency` sends at once, in the order claimed.
+/// - One claim at a time, and only once every delivery waiting to be sent is held up by its own
+///   receiver being full (or none waits), so a pass never holds more than a batch it has not
+///   started. A claim skips the deliveries this pass still holds (their leases may have run out
+///   while they were being sent, a lease shorter than a batch, and they must not be sent twice)
+///   and the receivers whose deliveries are waiting: a slow receiver does not hold up the others.
+/// - Up to `concurrency` sends at once, and up to a receiver's own limit to each receiver
+///   (`receiverLimits`; a receiver without one is bound by `concurrency` only), in the order
+///   claimed: a delivery whose receiver is full waits and the next one for another receiver goes.
 /// - One settle at a time, taking every outcome that arrived while the previous one was being
 ///   recorded: a slow receiver's outcomes are recorded at once, a fast one's in few statements.
 /// - The pass is exhausted when a claim comes back empty, unless deliveries were queued after it
@@ -23,8 +26,9 @@ import Alerting
 public struct DeliveryPass<Delivery: Identifiable & Sendable>: Sendable where Delivery.ID: Sendable {
     /// What the driver does next.
     public enum Action: Sendable {
-        /// Claim up to `limit` due deliveries, skipping `excluding`; answer with ``DeliveryPass/claimed(_:)``.
-        case claim(limit: Int, excluding: Set<Delivery.ID>)
+        /// Claim up to `limit` due deliveries, skipping `excluding` and every delivery to one of
+        /// `skippingReceivers`; answer with ``DeliveryPass/claimed(_:)``.
+        case claim(limit: Int, excluding: Set<Delivery.ID>, skippingReceivers: Set<String>)
         /// Hand the delivery to its receiver; answer with ``DeliveryPass/sent(_:_:)``.
         case send(Delivery)
         /// Record these outcomes in one go; answer with ``DeliveryPass/settled(_:)``.
@@ -66,10 +70,21 @@ public struct DeliveryPass<Delivery: Identifiable & Sendable>: Sendable where De
     public let batchSize: Int
     /// Sends in flight at most.
     public let concurrency: Int
+    /// Sends in flight at most to one receiver, by receiver name.
+    public let receiverLimits: [String: Int]
+    /// The receiver a delivery goes to.
+    private let receiverOf: @Sendable (Delivery) -> String
 
-    private var batch: [Delivery] = []
-    private var nextToSend = 0
+    /// Claimed and not started yet, in the order claimed.
+    private var waiting: [Delivery] = []
     private var sending = 0
+    /// Sends in flight per receiver.
+    private var sendingTo: [String: Int] = [:]
+    /// The receivers skipped by the last claim when it came back empty: claiming again with the
+    /// same ones skipped would find nothing either.
+    private var emptyClaimSkipped: Set<String>?
+    /// The receivers the claim in flight skips (what waits changes while it is under way).
+    private var claimSkipping: Set<String> = []
     private var claiming = false
     private var settlingIDs: [Delivery.ID]?
     private var exhausted = false
@@ -81,10 +96,14 @@ public struct DeliveryPass<Delivery: Identifiable & Sendable>: Sendable where De
     private var finished = false
     private var tally = Tally()
 
-    public init(batchSize: Int, concurrency: Int) {
-        precondition(batchSize > 0 && concurrency > 0, "a delivery pass needs a batch size and a concurrency of at least 1")
+    public init(batchSize: Int, concurrency: Int, receiverLimits: [String: Int] = [:],
+                receiverOf: @escaping @Sendable (Delivery) -> String = { _ in "" }) {
+        precondition(batchSize > 0 && concurrency > 0 && receiverLimits.values.allSatisfy { $0 > 0 },
+                     "a delivery pass needs a batch size and concurrencies of at least 1")
         self.batchSize = batchSize
         self.concurrency = concurrency
+        self.receiverLimits = receiverLimits
+        self.receiverOf = receiverOf
     }
 
     /// The first actions: the first claim.
@@ -94,10 +113,14 @@ public struct DeliveryPass<Delivery: Identifiable & Sendable>: Sendable where De
     public mutating func claimed(_ deliveries: [Delivery]) -> [Action] {
         precondition(claiming, "claimed(_:) without a claim in flight")
         claiming = false
-        exhausted = deliveries.isEmpty && !queuedSinceClaim
-        batch.removeFirst(nextToSend)
-        nextToSend = 0
-        batch.append(contentsOf: deliveries)
+        let skipped = claimSkipping
+        if deliveries.isEmpty && !queuedSinceClaim {
+            // Nothing due but for the receivers skipped: claim again once one of them has drained.
+            if skipped.isEmpty { exhausted = true } else { emptyClaimSkipped = skipped }
+        } else {
+            emptyClaimSkipped = nil
+        }
+        waiting.append(contentsOf: deliveries)
         held.formUnion(deliveries.map(\.id))
         return next()
     }
@@ -106,6 +129,7 @@ public struct DeliveryPass<Delivery: Identifiable & Sendable>: Sendable where De
     public mutating func sent(_ delivery: Delivery, _ outcome: DeliveryOutcome) -> [Action] {
         precondition(sending > 0, "sent(_:_:) without a send in flight")
         sending -= 1
+        sendingTo[receiverOf(delivery), default: 1] -= 1
         if expiring, case .retry = outcome {
             held.remove(delivery.id)
             return [.handBack([delivery.id])] + next()
@@ -159,33 +183,49 @@ public struct DeliveryPass<Delivery: Identifiable & Sendable>: Sendable where De
         return [.handBack(ids)]
     }
 
+    /// The receivers of the deliveries waiting to be sent.
+    private var waitingReceivers: Set<String> { Set(waiting.map(receiverOf)) }
+
+    private func hasRoom(_ receiver: String) -> Bool {
+        sendingTo[receiver, default: 0] < receiverLimits[receiver, default: concurrency]
+    }
+
     /// The actions the current state calls for, in the order: hand back, sends, claim, settle,
     /// finish.
     private mutating func next() -> [Action] {
         guard !finished else { return [] }
         var actions: [Action] = []
-        if expiring && nextToSend < batch.count {
-            actions += handingBack(batch[nextToSend...].map(\.id))
-            nextToSend = batch.count
+        if expiring && !waiting.isEmpty {
+            actions += handingBack(waiting.map(\.id))
+            waiting.removeAll()
         }
-        while sending < concurrency && nextToSend < batch.count {
-            actions.append(.send(batch[nextToSend]))
-            nextToSend += 1
+        var index = 0
+        while sending < concurrency && index < waiting.count {
+            let receiver = receiverOf(waiting[index])
+            guard hasRoom(receiver) else {
+                index += 1
+                continue
+            }
+            actions.append(.send(waiting.remove(at: index)))
             sending += 1
+            sendingTo[receiver, default: 0] += 1
         }
-        // Claimed while the last sends of this batch are under way, so the next batch is ready
-        // when they finish.
-        if !claiming && nextToSend == batch.count && !exhausted && !stopped {
+        // Claimed while the last sends are under way, so the next deliveries are ready when they
+        // finish; or while what waits is held up by its full receivers only, skipping them.
+        let skipping = waitingReceivers
+        let heldUpByReceiversOnly = sending < concurrency && waiting.count < batchSize && skipping != emptyClaimSkipped
+        if !claiming && (waiting.isEmpty || heldUpByReceiversOnly) && !exhausted && !stopped {
             claiming = true
+            claimSkipping = skipping
             queuedSinceClaim = false
-            actions.append(.claim(limit: batchSize, excluding: held))
+            actions.append(.claim(limit: batchSize - waiting.count, excluding: held, skippingReceivers: skipping))
         }
         if settlingIDs == nil && !unsettled.isEmpty {
             settlingIDs = unsettled.map(\.delivery.id)
             actions.append(.settle(unsettled))
             unsettled.removeAll(keepingCapacity: true)
         }
-        if !claiming && sending == 0 && settlingIDs == nil && unsettled.isEmpty && nextToSend == batch.count
+        if !claiming && sending == 0 && settlingIDs == nil && unsettled.isEmpty && waiting.isEmpty
             && (exhausted || stopped) {
             finished = true
             actions.append(.finish(tally))

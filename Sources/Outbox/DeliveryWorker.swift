@@ -14,12 +14,25 @@ public struct DeliveryWorker: Sendable {
     /// Retries stop this long after a delivery was created.
     public let maxAge: Duration
     public let logger: Logger
-    /// Deliveries sent at once: 8, or `$CHANNELWATCH_DELIVERY_CONCURRENCY` (1–256).
+    /// Deliveries sent at once, to all receivers together: 64, or `$CHANNELWATCH_DELIVERY_CONCURRENCY` (1–256).
     public var concurrency = DeliveryWorker.defaultConcurrency
+    /// Deliveries sent at once to one receiver, by receiver name (the receiver's `concurrency`);
+    /// a receiver not named here gets ``defaultReceiverConcurrency``.
+    public var receiverConcurrency: [String: Int] = [:]
 
-    /// 8 unless `CHANNELWATCH_DELIVERY_CONCURRENCY` says otherwise.
+    /// 64 unless `CHANNELWATCH_DELIVERY_CONCURRENCY` says otherwise.
     public static var defaultConcurrency: Int {
-        ProcessInfo.processInfo.environment["CHANNELWATCH_DELIVERY_CONCURRENCY"].flatMap(Int.init).map { min(max($0, 1), 256) } ?? 8
+        ProcessInfo.processInfo.environment["CHANNELWATCH_DELIVERY_CONCURRENCY"].flatMap(Int.init).map { min(max($0, 1), 256) } ?? 64
+    }
+
+    /// Deliveries sent at once to a receiver without a `concurrency` of its own. Measured with
+    /// `channelwatch bench --only deliveries` (BENCHMARKS.md): more connections to one receiver
+    /// stopped paying off beyond this.
+    public static let defaultReceiverConcurrency = 16
+
+    /// The sends in flight allowed to `receiver` at once.
+    func concurrency(of receiver: String) -> Int {
+        receiverConcurrency[receiver] ?? Self.defaultReceiverConcurrency
     }
 
     public init(outbox: Outbox, receivers: [any Receiver], deadLetters: any DeadLetterRecorder, maxAge: Duration,
@@ -52,7 +65,8 @@ public struct DeliveryWorker: Sendable {
     public func deliverDue(batchSize: Int = 64, keepClaiming: @Sendable () -> Bool = { true }) async throws -> Summary {
         var summary = Summary()
         summary.reminders = try await Reminders.queueDue(database: outbox.database)
-        var pass = Pass(batchSize: batchSize, concurrency: concurrency)
+        var pass = Pass(batchSize: batchSize, concurrency: concurrency,
+                        receiverLimits: receivers.keys.reduce(into: [:]) { $0[$1] = concurrency(of: $1) }, receiverOf: \.receiver)
         let tally = try await withThrowingTaskGroup(of: Step.self) { group -> Pass.Tally in
             var actions: [Pass.Action] = []
             var step: Step?
@@ -70,8 +84,10 @@ public struct DeliveryWorker: Sendable {
                 }
                 for action in actions {
                     switch action {
-                    case .claim(let limit, let excluding):
-                        group.addTask { [outbox] in .claimed(try await outbox.claim(limit: limit, excluding: Array(excluding))) }
+                    case .claim(let limit, let excluding, let skipping):
+                        group.addTask { [outbox] in
+                            .claimed(try await outbox.claim(limit: limit, excluding: Array(excluding), skippingReceivers: Array(skipping)))
+                        }
                     case .send(let claim):
                         group.addTask { .sent(claim, await send(claim)) }
                     case .settle(let attempts):

@@ -61,12 +61,13 @@ public struct Outbox: Sendable {
     }
 
     /// Claims up to `limit` due deliveries, oldest first, except those in `excluding` (the ones
-    /// this worker is still sending). Payloads are kept as the stored JSON.
+    /// this worker is still sending) and those to `skippingReceivers` (receivers already sent
+    /// as much as they take at once). Payloads are kept as the stored JSON.
     ///
     /// Due means pending and past `next_attempt_at`, and not claimed — or claimed by a worker
     /// whose session is gone, or whose lease ran out. Nothing is claimed while this worker's own
     /// session is not holding its lock (its claims would look abandoned to the others).
-    public func claim(limit: Int, excluding: [UUID] = []) async throws -> [Claim] {
+    public func claim(limit: Int, excluding: [UUID] = [], skippingReceivers: [String] = []) async throws -> [Claim] {
         try await session.hold()
         let rows = try await database.query("""
             UPDATE deliveries AS d
@@ -77,6 +78,7 @@ public struct Outbox: Sendable {
                     AND (leased_until IS NULL OR leased_until < now()
                          OR (lease_owner IS DISTINCT FROM $1 AND NOT \(ClaimerSession.isAlive("lease_owner"))))
                     AND NOT (id = ANY($4::uuid[]))
+                    AND NOT (receiver = ANY($5::text[]))
                     AND \(ClaimerSession.isAlive("$1"))
                 ORDER BY next_attempt_at
                 LIMIT $3
@@ -85,7 +87,8 @@ public struct Outbox: Sendable {
                 CASE jsonb_typeof(d.payload -> 'events') WHEN 'array' THEN jsonb_array_length(d.payload -> 'events') ELSE 0 END
                 + CASE jsonb_typeof(d.payload -> 'truncated_events') WHEN 'number'
                        THEN (d.payload ->> 'truncated_events')::numeric::int8 ELSE 0 END AS event_count
-            """, [.text(owner), .double(lease.seconds), .int64(Int64(limit)), .textArray(excluding.map(\.uuidString))])
+            """, [.text(owner), .double(lease.seconds), .int64(Int64(limit)), .textArray(excluding.map(\.uuidString)),
+                  .textArray(skippingReceivers)])
         return try rows.map { row in
             let id = try row.decode(UUID.self, "id")
             return Claim(id: id, receiver: try row.decode(String.self, "receiver"),

@@ -32,8 +32,11 @@ public struct WorkerSettings: Sendable {
         let recorder = PollRecorder(database: database, engine: RuleEngine(rules: rules.ruleSet), router: router,
                                     rulesFingerprint: rules.fingerprint)
         let metered = receivers.map { MeteredReceiver($0, metrics: metrics) as any Receiver }
-        let deliveryWorker = DeliveryWorker(outbox: Outbox(database: database, owner: outboxOwner), receivers: metered,
+        var deliveryWorker = DeliveryWorker(outbox: Outbox(database: database, owner: outboxOwner), receivers: metered,
                                             router: router, maxAge: config.maxDeliveryAge, logger: logger)
+        deliveryWorker.receiverConcurrency = config.receivers.reduce(into: [:]) { limits, receiver in
+            limits[receiver.name] = receiver.concurrency
+        }
         self.init(config: config, recorder: recorder, deliveryWorker: deliveryWorker)
     }
 

@@ -5,8 +5,12 @@ import Testing
 /// The delivery pass's rules with plain values: each case feeds events in and compares the
 /// actions that come out, written as short strings ("claim 2 excluding 1,2", "send 3",
 /// "settle 1:delivered 2:retry", "hand back 4", "finish 1/0/0" for delivered/retrying/dead).
+/// Deliveries 100 and up go to the receiver "slow", the others to "fast".
 @Suite struct DeliveryPassTests {
-    struct Item: Identifiable, Sendable { var id: Int }
+    struct Item: Identifiable, Sendable {
+        var id: Int
+        var receiver: String { id >= 100 ? "slow" : "fast" }
+    }
     typealias Pass = DeliveryPass<Item>
 
     enum Event: Sendable {
@@ -22,6 +26,7 @@ import Testing
         var name: String
         var batchSize = 2
         var concurrency = 8
+        var receiverLimits: [String: Int] = [:]
         /// Each event and the actions it must produce, in order.
         var script: [(Event, [String])]
         var testDescription: String { name }
@@ -136,6 +141,36 @@ import Testing
             (.claimed([]), []),
             (.settled(delivered: 1), ["finish 1/0/0"]),
         ]),
+        Case(name: "a full receiver's deliveries wait while another receiver's go, and claims skip it", batchSize: 4,
+             receiverLimits: ["slow": 1], script: [
+            (.start, ["claim 4 excluding -"]),
+            (.claimed([100, 101, 1, 2]), ["send 100", "send 1", "send 2", "claim 3 excluding 1,2,100,101 skipping slow"]),
+            (.claimed([3]), ["send 3", "claim 3 excluding 1,2,3,100,101 skipping slow"]),
+            // Nothing due for the others: no claim again until the slow receiver's queue drains.
+            (.claimed([]), []),
+            (.sent(1, .delivered), ["settle 1:delivered"]),
+            (.sent(100, .delivered), ["send 101", "claim 4 excluding 1,2,3,100,101"]),
+            (.claimed([102, 4]), ["send 4", "claim 3 excluding 1,2,3,4,100,101,102 skipping slow"]),
+            (.claimed([]), []),
+            (.settled(delivered: 1), ["settle 100:delivered"]),
+            (.sent(101, .delivered), ["send 102", "claim 4 excluding 2,3,4,100,101,102"]),
+            (.claimed([]), []),
+        ]),
+        Case(name: "an empty claim that skipped a receiver drained meanwhile does not end the pass", batchSize: 4,
+             receiverLimits: ["slow": 1], script: [
+            (.start, ["claim 4 excluding -"]),
+            (.claimed([100, 101, 1, 2]), ["send 100", "send 1", "send 2", "claim 3 excluding 1,2,100,101 skipping slow"]),
+            (.sent(100, .delivered), ["send 101", "settle 100:delivered"]),
+            // The claim skipped "slow", whose queue is empty now: its next deliveries are still due.
+            (.claimed([]), ["claim 4 excluding 1,2,100,101"]),
+            (.claimed([102]), ["claim 3 excluding 1,2,100,101,102 skipping slow"]),
+        ]),
+        Case(name: "a receiver's limit holds within the pass's concurrency", batchSize: 4, concurrency: 2,
+             receiverLimits: ["slow": 3], script: [
+            (.start, ["claim 4 excluding -"]),
+            (.claimed([100, 101, 102, 103]), ["send 100", "send 101"]),
+            (.sent(100, .delivered), ["send 102", "settle 100:delivered"]),
+        ]),
         Case(name: "events after the finish change nothing", script: [
             (.start, ["claim 2 excluding -"]),
             (.claimed([]), ["finish 0/0/0"]),
@@ -146,7 +181,8 @@ import Testing
 
     @Test(arguments: cases)
     func followsTheRules(_ testCase: Case) {
-        var pass = Pass(batchSize: testCase.batchSize, concurrency: testCase.concurrency)
+        var pass = Pass(batchSize: testCase.batchSize, concurrency: testCase.concurrency,
+                        receiverLimits: testCase.receiverLimits, receiverOf: \.receiver)
         for (index, (event, expected)) in testCase.script.enumerated() {
             let actions: [Pass.Action]
             switch event {
@@ -173,9 +209,9 @@ import Testing
 
     static func describe(_ action: Pass.Action) -> String {
         switch action {
-        case .claim(let limit, let excluding):
+        case .claim(let limit, let excluding, let skipping):
             let held = excluding.isEmpty ? "-" : excluding.sorted().map(String.init).joined(separator: ",")
-            return "claim \(limit) excluding \(held)"
+            return "claim \(limit) excluding \(held)" + (skipping.isEmpty ? "" : " skipping " + skipping.sorted().joined(separator: ","))
         case .send(let item): return "send \(item.id)"
         case .settle(let attempts):
             return "settle " + attempts.map { "\($0.delivery.id):\(describe($0.outcome))" }.joined(separator: " ")

@@ -99,6 +99,25 @@ import YAMLSupport
         #expect(found == ["F:4:5: unknown key 'page_sise' (did you mean 'page_size'?)"])
     }
 
+    @Test func aReceiverCanLimitItsOwnConcurrency() throws {
+        let config = """
+            partners:
+              - {id: p1, api_key: k}
+            poll: {interval: 5m}
+            receivers:
+              - {name: hook, type: webhook, url: "https://example.com/h", concurrency: 32}
+              - {name: slow, type: webhook, url: "https://example.com/s", concurrency: 0}
+              - {name: plain, type: console}
+            routes:
+              - {receivers: [hook, slow, plain]}
+            """
+        let found = try errors(config)
+        #expect(found == ["F:6:76: receiver slow: 'concurrency' must be between 1 and 256, found 0"])
+        let (result, _) = try load(config.replacingOccurrences(of: "concurrency: 0", with: "concurrency: 2"))
+        let receivers = try result.get().receivers
+        #expect(receivers.map(\.concurrency) == [32, 2, nil])
+    }
+
     @Test func everyErrorIsReportedNotJustTheFirst() throws {
         let found = try errors("""
             partners:
