@@ -120,6 +120,9 @@ public struct BenchRunner {
         case .latency:
             let pipeline = pipeline(rules: rules, context: context, groupBy: ["channel_id"])
             return try await LatencyBenchmark(context: context, pipeline: pipeline).run()
+        case .massChange:
+            let pipeline = pipeline(rules: rules, context: context, groupBy: ["channel_id"])
+            return try await MassChangeBenchmark(context: context, pipeline: pipeline).run()
         case .deliveries:
             let pipeline = throughputPipeline(rules: rules, context: context)
             return try await DeliveryThroughputBenchmark(context: context, pipeline: pipeline).run()

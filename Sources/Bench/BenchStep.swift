@@ -14,6 +14,8 @@ public enum BenchStep: String, Sendable, CaseIterable, Codable {
     case rules
     /// Poll end → webhook receipt, p50/p99, through the delivery loop.
     case latency
+    /// 10,000 channels changed in one poll: last page → commit, and → last webhook received.
+    case massChange = "mass-change"
     /// Deliveries per second to a local webhook sink, each recorded in PostgreSQL.
     case deliveries
     /// Rendering 20,000 events' templates: the compiled renderer against swift-mustache alone.
@@ -29,10 +31,10 @@ public enum BenchStep: String, Sendable, CaseIterable, Codable {
     var needsSimulator: Bool { [.poll, .pollNaive, .idleRSS, .runPeakRSS, .record].contains(self) }
 
     /// Whether the step needs the webhook sink.
-    var needsSink: Bool { [.record, .latency, .deliveries, .inboundLatency, .peerAlertmanager].contains(self) }
+    var needsSink: Bool { [.record, .latency, .massChange, .deliveries, .inboundLatency, .peerAlertmanager].contains(self) }
 
     /// Whether the step needs PostgreSQL.
     var needsDatabase: Bool {
-        [.idleRSS, .runPeakRSS, .record, .latency, .deliveries, .inbound, .inboundLatency, .peerAlertmanager].contains(self)
+        [.idleRSS, .runPeakRSS, .record, .latency, .massChange, .deliveries, .inbound, .inboundLatency, .peerAlertmanager].contains(self)
     }
 }

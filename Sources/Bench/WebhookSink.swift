@@ -16,6 +16,7 @@ final class WebhookSink: Sendable {
 
     private struct State {
         var received = 0
+        var lastRequestAt: Date?
         /// Watched markers and when the first request containing each arrived.
         var watches: [String: Date?] = [:]
     }
@@ -44,6 +45,9 @@ final class WebhookSink: Sendable {
     /// Requests answered so far.
     var requestCount: Int { state.value.received }
 
+    /// When the latest request arrived.
+    var lastRequestAt: Date? { state.value.lastRequestAt }
+
     /// Starts watching for a request whose body contains `marker` (call before causing it).
     func watch(_ marker: String) {
         state.withLock { $0.watches[marker] = .some(nil) }
@@ -68,6 +72,7 @@ final class WebhookSink: Sendable {
         let now = Date()
         state.withLock { state in
             state.received += 1
+            state.lastRequestAt = now
             guard !state.watches.isEmpty else { return }
             let text = String(decoding: body, as: UTF8.self)
             for (marker, arrived) in state.watches where arrived == nil && text.contains(marker) {

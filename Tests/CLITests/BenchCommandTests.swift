@@ -14,6 +14,7 @@ import TestSupport
         "peak_rss_mb": false, "steady_poll_to_receipt_ms": false,
         "rules_evaluation_seconds": false,
         "latency_p50_ms": false, "latency_p99_ms": true,
+        "mass_change_commit_seconds": true, "mass_change_last_webhook_seconds": true,
         "deliveries_per_second": true,
         "templates_compiled_ms": false, "templates_mustache_ms": false,
         "inbound_accepted_per_second": true, "inbound_answer_p99_ms": true,
@@ -93,7 +94,7 @@ import TestSupport
         let result = try await ChannelWatchBinary.run(["bench", "--only", "pol"], in: ChannelWatchBinary.repositoryRoot)
         #expect(result.exitCode != 0)
         #expect(result.standardError.contains("unknown step 'pol'"))
-        #expect(result.standardError.contains("poll, poll-naive, idle-rss, run-rss, record, rules, latency, deliveries"))
+        #expect(result.standardError.contains("poll, poll-naive, idle-rss, run-rss, record, rules, latency, mass-change, deliveries"))
     }
 
     @Test func theThroughputStepsDeliverToAnExternalSinkWhenGivenOne() async throws {

@@ -1,0 +1,67 @@
+import Alerting
+import Foundation
+import Primitives
+import Recording
+
+/// A portfolio-wide change: every channel of a 10,000-channel partner drops to quality Low in
+/// one poll (a WABA banned, a tier change across the board), the moment partners most need
+/// speed. The poll's pages arrive as fast as the process can take them (no network wait), and
+/// are recorded while they arrive, as `channelwatch run` does. Timed from the last page: until
+/// the recording transaction commits (20,000 events, 10,000 snapshots and 10,000 deliveries,
+/// one per channel), and until the sink has received the last of the 10,000 webhooks.
+struct MassChangeBenchmark {
+    let context: BenchContext
+    let pipeline: BenchPipeline
+    static let partnerID = "mass-change"
+    static let channels = 10_000
+
+    func run() async throws -> [BenchFigure] {
+        var partner = SyntheticPartner(id: Self.partnerID, count: Self.channels)
+        _ = try await pipeline.recorder.record(partner.poll(), firstPoll: .baseline, failingAfter: 3)
+        for index in 0..<Self.channels { partner.lowerQuality(of: index) }
+
+        let requestsBefore = context.sink.requestCount
+        let lastPage = LockedBox<Date?>(nil)
+        let channels = partner.channels
+        let stream = ObservedPollStream.start(partnerID: Self.partnerID) { emit in
+            let started = Date()
+            for start in stride(from: 0, to: channels.count, by: BenchOptions.pageSize) {
+                emit(ObservedBatch(pass: 1, channels: Array(channels[start..<min(start + BenchOptions.pageSize, channels.count)])))
+            }
+            let finished = Date()
+            lastPage.value = finished
+            return ObservedPoll(partnerID: Self.partnerID, startedAt: started, finishedAt: finished, channels: [],
+                                channelCount: channels.count, pages: (channels.count + BenchOptions.pageSize - 1) / BenchOptions.pageSize,
+                                failure: nil)
+        }
+        let startedAt = Date()
+        let watch = Stopwatch()
+        let outcome = try await pipeline.recorder.record(stream, firstPoll: .notify, failingAfter: 3)
+        let committed = Date()
+        let recordCPU = watch.cpuSeconds
+        guard let pagesEnded = lastPage.value else { throw BenchError("mass change: the poll never ended") }
+        guard outcome.changedChannels == Self.channels, outcome.deliveries == Self.channels else {
+            throw BenchError("mass change: the poll wrote \(outcome.changedChannels) snapshots and queued \(outcome.deliveries) "
+                             + "deliveries, expected \(Self.channels) each")
+        }
+        let summary = try await pipeline.deliveryWorker.deliverDue()
+        let received = context.sink.requestCount - requestsBefore
+        guard summary.delivered == Self.channels, received == Self.channels, let lastReceipt = context.sink.lastRequestAt else {
+            throw BenchError("mass change: delivered \(summary.delivered), the sink received \(received); expected \(Self.channels) "
+                             + "(\(summary.retrying) retrying, \(summary.dead) dead)")
+        }
+        let commitSeconds = committed.timeIntervalSince(pagesEnded)
+        let lastWebhookSeconds = lastReceipt.timeIntervalSince(pagesEnded)
+        return [
+            BenchFigure(key: "mass_change_commit_seconds", label: "\(Self.channels) channels changed: last page → committed",
+                        value: commitSeconds, unit: "s", target: 0.5,
+                        note: "\(outcome.events.count) events, \(outcome.deliveries) deliveries; pages took "
+                            + "\(BenchReport.format(pagesEnded.timeIntervalSince(startedAt), "s")), "
+                            + "recording CPU \(BenchReport.format(recordCPU, "s"))"),
+            BenchFigure(key: "mass_change_last_webhook_seconds", label: "\(Self.channels) channels changed: last page → last webhook received",
+                        value: lastWebhookSeconds, unit: "s", target: 2,
+                        note: "delivered \(summary.delivered) in \(BenchReport.format(lastReceipt.timeIntervalSince(committed), "s")) "
+                            + "after the commit"),
+        ]
+    }
+}
