@@ -52,6 +52,14 @@ struct BenchDatabase {
         return database
     }
 
+    /// Empties what a worker's polls and deliveries write, so the next step starts from nothing.
+    func emptyTables(using client: PostgresClient) async throws {
+        try await client.execute("""
+            TRUNCATE channel_snapshots, partner_state, polls, events, alerts, deliveries, delivery_events,
+                     alert_notifications CASCADE
+            """)
+    }
+
     /// A client of the benchmark's database; `poolSize` 8 as `channelwatch run` uses.
     func client(poolSize: Int = 8, logger: Logger) -> PostgresClient {
         PostgresClient(PostgresConfiguration(connectionString: connectionString, applicationName: "channelwatch-bench",

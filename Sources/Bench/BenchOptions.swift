@@ -28,6 +28,14 @@ public struct BenchOptions: Sendable {
     /// An external webhook sink for the `deliveries` and `peer-alertmanager` steps (`--sink-url`);
     /// `nil` uses the bench's own sink on 127.0.0.1.
     public var sinkURL: String?
+    /// Whether the scale step goes on to 1,000,000 channels (`--large`).
+    public var large = false
+
+    /// The sizes of the scale step: 10,000 and 100,000 channels, then 1,000,000 with `--large`;
+    /// 1,000 and 10,000 with `--quick`.
+    public var scaleSizes: [Int] {
+        (quick ? [1_000, 10_000] : [10_000, 100_000]) + (large ? [1_000_000] : [])
+    }
 
     /// Full sizes by default (100,000 channels, 20,000 deliveries, 200 latency rounds, 3 runs);
     /// `quick` uses 10,000 channels, 2,000 deliveries, 50 rounds and 1 run unless they are given.

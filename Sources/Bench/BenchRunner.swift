@@ -126,6 +126,8 @@ public struct BenchRunner {
         case .deliveries:
             let pipeline = throughputPipeline(rules: rules, context: context)
             return try await DeliveryThroughputBenchmark(context: context, pipeline: pipeline).run()
+        case .scale:
+            return try await ScaleBenchmark(context: context).run()
         case .peerAlertmanager:
             let pipeline = throughputPipeline(rules: rules, context: context)
             return try await PeerAlertmanagerBenchmark(context: context, pipeline: pipeline, progress: progress).run()

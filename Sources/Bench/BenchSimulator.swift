@@ -21,6 +21,7 @@ struct BenchSimulator {
 
     /// Writes the scenario for `channels` channels into `directory` and starts the simulator.
     static func start(channels: Int, executable: URL, directory: URL) async throws -> BenchSimulator {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let apiKey = "bench-" + UUID().uuidString
         let scenario = directory.appendingPathComponent("bench-scenario.yml")
         try scenarioYAML(channels: channels, apiKey: apiKey).write(to: scenario, atomically: true, encoding: .utf8)
@@ -46,6 +47,14 @@ struct BenchSimulator {
         guard (200..<300).contains(response.status) else {
             throw BenchError("simulator: POST /_sim/advance answered HTTP \(response.status)")
         }
+    }
+
+    /// User + system CPU seconds the simulator has used so far.
+    func cpuSeconds() throws -> Double {
+        guard let seconds = ProcessUsage.cpuSeconds(pid: process.pid) else {
+            throw BenchError("simulator: cannot read /proc/\(process.pid)/stat (\(process.exitDescription))")
+        }
+        return seconds
     }
 
     /// Stops the subprocess.

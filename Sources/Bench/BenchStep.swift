@@ -26,6 +26,9 @@ public enum BenchStep: String, Sendable, CaseIterable, Codable {
     case inboundLatency = "inbound-latency"
     /// Prometheus Alertmanager's notifications/s and ChannelWatch's deliveries/s on one sink, and their ratio.
     case peerAlertmanager = "peer-alertmanager"
+    /// `channelwatch run` over 10,000, 100,000 (and with `--large` 1,000,000) channels: first and
+    /// steady poll against the network bound, CPU, peak RSS and cost per channel.
+    case scale
 
     /// Whether the step needs the simulator subprocess.
     var needsSimulator: Bool { [.poll, .pollNaive, .idleRSS, .runPeakRSS, .record].contains(self) }
@@ -35,6 +38,6 @@ public enum BenchStep: String, Sendable, CaseIterable, Codable {
 
     /// Whether the step needs PostgreSQL.
     var needsDatabase: Bool {
-        [.idleRSS, .runPeakRSS, .record, .latency, .massChange, .deliveries, .inbound, .inboundLatency, .peerAlertmanager].contains(self)
+        [.idleRSS, .runPeakRSS, .record, .latency, .massChange, .deliveries, .inbound, .inboundLatency, .peerAlertmanager, .scale].contains(self)
     }
 }

@@ -24,18 +24,33 @@ struct BenchWorkerProcess {
 
     /// Waits until the worker has recorded a complete poll of `partner`.
     func waitForFirstPoll(of partner: String, within limit: Duration = .seconds(300)) async throws {
+        _ = try await waitForCompletePolls(1, of: partner, within: limit)
+    }
+
+    /// Waits until the worker has recorded `count` complete polls of `partner`, looking every
+    /// `checkEvery`; returns when it saw them (at most `checkEvery` after the commit).
+    func waitForCompletePolls(_ count: Int, of partner: String, within limit: Duration = .seconds(300),
+                              checkEvery: Duration = .milliseconds(200)) async throws -> Date {
         let deadline = ContinuousClock.now + limit
         while ContinuousClock.now < deadline {
             let rows = try? await client.query("SELECT count(*)::int8 AS n FROM polls WHERE partner_id = $1 AND complete",
                                                [.text(partner)])
-            if let count = try rows?.first?.decode(Int.self, "n"), count > 0 { return }
+            if let recorded = try rows?.first?.decode(Int.self, "n"), recorded >= count { return Date() }
             guard process.isRunning else {
                 throw BenchError("\(step): `channelwatch run` exited early: \(process.output.suffix(800))")
             }
-            try await Task.sleep(for: .milliseconds(200))
+            try await Task.sleep(for: checkEvery)
         }
-        throw BenchError("\(step): `channelwatch run` recorded no complete poll of \(partner) within \(limit): "
-                         + process.output.suffix(800))
+        throw BenchError("\(step): `channelwatch run` recorded fewer than \(count) complete polls of \(partner) within "
+                         + "\(limit): " + process.output.suffix(800))
+    }
+
+    /// User + system CPU seconds the worker has used so far.
+    func cpuSeconds() throws -> Double {
+        guard let seconds = ProcessUsage.cpuSeconds(pid: process.pid) else {
+            throw BenchError("\(step): cannot read /proc/\(process.pid)/stat (\(process.exitDescription))")
+        }
+        return seconds
     }
 
     /// A field of /proc/PID/status in MB (`VmRSS`, `VmHWM`).

@@ -30,6 +30,25 @@ enum ProcessUsage {
         }
         return nil
     }
+
+    /// User + system CPU seconds another process has used so far (`/proc/PID/stat`), or `nil`.
+    static func cpuSeconds(pid: Int32) -> Double? {
+        // The command name (field 2) is in parentheses and may hold spaces: count from after it.
+        guard let stat = readProcFile("/proc/\(pid)/stat"), let end = stat.lastIndex(of: ")") else { return nil }
+        let fields = stat[stat.index(after: end)...].split(separator: " ")
+        // Fields 14 and 15 (utime, stime) are the 12th and 13th after the name.
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    /// Resets another process's peak resident set (`VmHWM`) to its current one, so the next
+    /// stretch's peak can be read on its own; `false` when the kernel refused.
+    static func resetPeakRSS(pid: Int32) -> Bool {
+        let descriptor = open("/proc/\(pid)/clear_refs", O_WRONLY)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        return write(descriptor, "5", 1) == 1
+    }
 }
 
 /// The whole text of a /proc file. /proc files report a size of 0, so they are read until EOF

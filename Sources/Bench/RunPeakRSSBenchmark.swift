@@ -34,10 +34,7 @@ struct RunPeakRSSBenchmark {
     }
 
     private func emptyTables() async throws {
-        try await context.client.execute("""
-            TRUNCATE channel_snapshots, partner_state, polls, events, alerts, deliveries, delivery_events,
-                     alert_notifications CASCADE
-            """)
+        try await context.database.emptyTables(using: context.client)
     }
 
     private func configYAML() -> String {

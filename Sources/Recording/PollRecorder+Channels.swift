@@ -8,20 +8,18 @@ import Rules
 /// written a chunk at a time as pages arrive, then the gone ones once the listing is complete.
 ///
 /// A channel is evaluated when it is new, changed (fingerprint), returning, still counting
-/// towards `for_polls`, or when the rules changed; unchanged channels cost a hash and nothing
-/// more. It covers one pass over the listing: when the listing is read again, the recorder
-/// rolls the first pass's writes back and starts a fresh recording, so only the last pass —
-/// consistent on its own — is recorded.
+/// towards `for_polls`, or when the rules changed; unchanged channels cost a hash and a
+/// primary-key lookup. Which channels those are is asked of PostgreSQL a thousand at a time,
+/// and the ids a pass has seen go into a session-local table (`poll_seen`, emptied at commit):
+/// the worker keeps nothing per tracked channel, so its memory does not grow with the
+/// portfolio. It covers one pass over the listing: when the listing is read again, the
+/// recorder rolls the first pass's writes back and starts a fresh recording, so only the last
+/// pass — consistent on its own — is recorded.
 struct ChannelRecording {
-    /// What is stored of a channel before this poll, without its document.
-    struct StoredChannel {
-        var fingerprint: String
-        var needsEvaluation: Bool
-        var missing: Bool
-    }
-
     /// Channels evaluated and written per statement: bounds the documents held at once.
     static let chunkSize = 2_000
+    /// Channels compared with their snapshots per statement.
+    static let classifySize = 1_000
 
     let recorder: PollRecorder
     let partnerID: String
@@ -29,11 +27,13 @@ struct ChannelRecording {
     let pollID: Int64
     let observedAt: Date
     let rulesChanged: Bool
-    private let stored: [String: StoredChannel]
-    /// Ids seen by this pass, each evaluated at most once.
-    private var seen = Set<String>()
+    /// The channels a targeted poll re-reads (only they can be judged gone); `nil` for the whole listing.
+    private let only: [String]?
     /// The pass over the listing being recorded (0 before the first batch).
     private(set) var pass = 0
+    /// Channels received and not yet compared with their snapshots, and since when.
+    private var unclassified: [ObservedChannel] = []
+    private var unclassifiedSince: ContinuousClock.Instant?
     /// Channels waiting to be evaluated and written, and whether a snapshot of them exists.
     private var queue: [(channel: ObservedChannel, fingerprint: String, stored: Bool)] = []
     /// When the oldest queued channel was queued.
@@ -45,65 +45,100 @@ struct ChannelRecording {
     private var written = 0
 
     private init(recorder: PollRecorder, partnerID: String, pollID: Int64, observedAt: Date, rulesChanged: Bool,
-                 stored: [String: StoredChannel]) {
+                 only: [String]?) {
         self.recorder = recorder
         self.partnerID = partnerID
         self.pollID = pollID
         self.observedAt = observedAt
         self.rulesChanged = rulesChanged
-        self.stored = stored
+        self.only = only
     }
 
-    /// Loads the stored fingerprints of the partner's channels (`only` these, for a targeted poll:
-    /// then only they can be judged gone).
+    /// Starts recording the partner's channels (`only` these, for a targeted poll: then only
+    /// they can be judged gone), inside the poll's transaction.
     static func begin(_ recorder: PollRecorder, partner: PartnerStateRow, pollID: Int64, observedAt: Date,
                       only ids: [String]? = nil, on connection: PostgresConnection) async throws -> ChannelRecording {
-        let rows = try await connection.query("""
-            SELECT channel_id, fingerprint, needs_evaluation, missing_since IS NOT NULL AS missing
-            FROM channel_snapshots WHERE partner_id = $1 AND ($2::text[] IS NULL OR channel_id = ANY($2::text[]))
-            """, [.text(partner.partnerID), ids.map { .textArray($0) } ?? .null])
-        var stored: [String: StoredChannel] = [:]
-        stored.reserveCapacity(rows.count)
-        for row in rows {
-            stored[try row.decode(String.self, "channel_id")] = StoredChannel(
-                fingerprint: try row.decode(String.self, "fingerprint"),
-                needsEvaluation: try row.decode(Bool.self, "needs_evaluation"),
-                missing: try row.decode(Bool.self, "missing"))
-        }
+        try await createSeenTable(on: connection)
         return ChannelRecording(recorder: recorder, partnerID: partner.partnerID, pollID: pollID, observedAt: observedAt,
-                                rulesChanged: partner.rulesFingerprint != recorder.rulesFingerprint, stored: stored)
+                                rulesChanged: partner.rulesFingerprint != recorder.rulesFingerprint, only: ids)
     }
 
-    /// Takes one page's channels: queues those that need evaluation, writing full chunks. The
-    /// batch must belong to this recording's pass (or be the first).
+    /// The ids seen by the pass, each evaluated at most once. Temporary (never logged, never
+    /// seen by other sessions) and emptied at every commit; a rollback takes its rows away too.
+    private static func createSeenTable(on connection: PostgresConnection) async throws {
+        try await connection.execute("CREATE TEMP TABLE IF NOT EXISTS poll_seen (channel_id text PRIMARY KEY) ON COMMIT DELETE ROWS")
+    }
+
+    /// Takes one page's channels: compares them with their snapshots a thousand at a time,
+    /// queues those that need evaluation and writes full chunks. The batch must belong to this
+    /// recording's pass (or be the first).
     mutating func add(_ batch: ObservedBatch, writer: inout EventWriter, on connection: PostgresConnection) async throws {
         pass = batch.pass
-        for channel in batch.channels where seen.insert(channel.id).inserted {
-            let fingerprint = Fingerprint.of(channel.rawJSON)
-            let before = stored[channel.id]
-            if let before, !rulesChanged, before.fingerprint == fingerprint, !before.needsEvaluation, !before.missing {
-                continue
-            }
-            queue.append((channel, fingerprint, before != nil))
-            if queuedSince == nil { queuedSince = .now }
-            if queue.count >= Self.chunkSize { try await writeQueue(writer: &writer, on: connection) }
+        unclassified.append(contentsOf: batch.channels)
+        if unclassifiedSince == nil { unclassifiedSince = .now }
+        if unclassified.count >= Self.classifySize || Self.waitedTooLong(since: unclassifiedSince) {
+            try await classify(writer: &writer, on: connection)
         }
-        if let queuedSince, ContinuousClock.now - queuedSince >= Self.maximumQueueWait {
+        if Self.waitedTooLong(since: queuedSince) {
             try await writeQueue(writer: &writer, on: connection)
         }
     }
 
-    /// The same recording with nothing written: for a new pass, after its writes were rolled back.
-    func restarted() -> ChannelRecording {
-        ChannelRecording(recorder: recorder, partnerID: partnerID, pollID: pollID, observedAt: observedAt,
-                         rulesChanged: rulesChanged, stored: stored)
+    private static func waitedTooLong(since instant: ContinuousClock.Instant?) -> Bool {
+        instant.map { ContinuousClock.now - $0 >= maximumQueueWait } ?? false
+    }
+
+    /// The same recording with nothing written: for a new pass, after its writes (and the seen
+    /// ids) were rolled back.
+    func restarted(on connection: PostgresConnection) async throws -> ChannelRecording {
+        // Created after the savepoint on a session's first poll, the table went with the rollback.
+        try await Self.createSeenTable(on: connection)
+        return ChannelRecording(recorder: recorder, partnerID: partnerID, pollID: pollID, observedAt: observedAt,
+                                rulesChanged: rulesChanged, only: only)
+    }
+
+    /// Marks the unclassified channels seen and queues those new to the pass that need
+    /// evaluation: new, changed, returning, pending, or every one when the rules changed.
+    private mutating func classify(writer: inout EventWriter, on connection: PostgresConnection) async throws {
+        guard !unclassified.isEmpty else { return }
+        let fingerprints = unclassified.map { Fingerprint.of($0.rawJSON) }
+        let rows = try await connection.query("""
+            WITH page AS (
+                SELECT x.id, x.fingerprint, x.position
+                FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS x(id, fingerprint, position)
+            ), fresh AS (
+                INSERT INTO poll_seen (channel_id) SELECT id FROM page ON CONFLICT DO NOTHING RETURNING channel_id
+            ), first AS (
+                SELECT DISTINCT ON (p.id) p.id, p.fingerprint, p.position
+                FROM page p JOIN fresh f ON f.channel_id = p.id ORDER BY p.id, p.position
+            )
+            SELECT first.position, s.channel_id IS NOT NULL AS stored
+            FROM first LEFT JOIN channel_snapshots s ON s.partner_id = $1 AND s.channel_id = first.id
+            WHERE $4 OR s.channel_id IS NULL OR s.fingerprint <> first.fingerprint OR s.needs_evaluation
+                  OR s.missing_since IS NOT NULL
+            ORDER BY first.position
+            """, [.text(partnerID), .textArray(unclassified.map(\.id)), .textArray(fingerprints), .bool(rulesChanged)])
+        for row in rows {
+            let index = Int(try row.decode(Int64.self, "position")) - 1
+            queue.append((unclassified[index], fingerprints[index], try row.decode(Bool.self, "stored")))
+            if queuedSince == nil { queuedSince = .now }
+            if queue.count >= Self.chunkSize { try await writeQueue(writer: &writer, on: connection) }
+        }
+        unclassified.removeAll(keepingCapacity: true)
+        unclassifiedSince = nil
     }
 
     /// After a complete listing: writes what is queued, then evaluates the channels no longer
     /// listed. Returns how many snapshots were written.
     mutating func finish(writer: inout EventWriter, on connection: PostgresConnection) async throws -> Int {
+        try await classify(writer: &writer, on: connection)
         try await writeQueue(writer: &writer, on: connection)
-        let gone = stored.filter { !$0.value.missing && !seen.contains($0.key) }.map(\.key).sorted()
+        let gone = try await connection.query("""
+            SELECT channel_id FROM channel_snapshots s
+            WHERE partner_id = $1 AND missing_since IS NULL AND ($2::text[] IS NULL OR channel_id = ANY($2::text[]))
+              AND NOT EXISTS (SELECT 1 FROM poll_seen p WHERE p.channel_id = s.channel_id)
+            ORDER BY channel_id
+            """, [.text(partnerID), only.map { .textArray($0) } ?? .null]).map { try $0.decode(String.self, "channel_id") }
         let context = EvaluationContext(partnerID: partnerID, observedAt: observedAt)
         for start in stride(from: 0, to: gone.count, by: Self.chunkSize) {
             let chunk = Array(gone[start..<min(start + Self.chunkSize, gone.count)])

@@ -142,7 +142,7 @@ public struct PollRecorder: Sendable {
                 // The listing moved and is read again: only the new pass counts, as if it were the first.
                 try await connection.execute("ROLLBACK TO SAVEPOINT channels")
                 writer.discardEvents()
-                channels = channels.restarted()
+                channels = try await channels.restarted(on: connection)
             }
             try await channels.add(batch, writer: &writer, on: connection)
         }

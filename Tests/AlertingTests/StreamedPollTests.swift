@@ -176,6 +176,45 @@ struct StreamedPollTests {
         #expect(try await h.count("SELECT count(*) FROM channel_snapshots") == 0)
     }
 
+    @Test("a channel listed twice in one pass counts once, as first listed, on one page or many pages apart")
+    func aChannelListedTwiceCountsOnce() async throws {
+        var h = try await H.make()
+        defer { Task { [h] in try? await h.database.drop() } }
+        let others = (0..<1_200).map { H.channel("c\($0)") }
+        try await h.poll([H.channel("a"), H.channel("b")] + others)
+        // a: Low, then High again 1,200 channels later (another comparison statement);
+        // b: Low twice on one page. quality_low_sustained counts polls, so two evaluations would show.
+        let channels = [H.channel("a", quality: "Low"), H.channel("b", quality: "Low"), H.channel("b", quality: "Low")]
+            + others + [H.channel("a")]
+        let outcome = try await h.recorder.record(Self.stream(Self.pages(channels, size: 100)), firstPoll: .notify,
+                                                  failingAfter: 3)
+        #expect(outcome.complete)
+        #expect(outcome.events.map { "\($0.rule) \($0.channel.id) \($0.status)" }.sorted()
+                == ["quality_low a firing", "quality_low b firing"])
+        #expect(try await h.count("SELECT count(*) FROM channel_snapshots WHERE (rule_state->'pending'->>'quality_low_sustained')::int = 1") == 2)
+        #expect(try await snapshots(h)["a"] == "Low")
+    }
+
+    @Test("polls recorded one after another on one session each start with nothing seen")
+    func pollsOnOneSessionStartAfresh() async throws {
+        var h = try await H.make()
+        defer { Task { [h] in try? await h.database.drop() } }
+        try await h.poll([H.channel("a"), H.channel("b")])
+        let recorder = h.recorder
+        let lines = try await h.database.client.withConnection { connection in
+            var lines: [String] = []
+            for quality in ["Low", "High"] {
+                let batches = Self.pages([H.channel("a", quality: quality), H.channel("b")], size: 1)
+                let outcome = try await recorder.record(Self.stream(batches), firstPoll: .notify, failingAfter: 3,
+                                                        on: connection)
+                lines += outcome.events.map { "\($0.rule) \($0.channel.id) \($0.status)" }
+            }
+            return lines
+        }
+        #expect(lines == ["quality_low a firing", "quality_low a resolved"])
+        #expect(try await snapshots(h) == ["a": "High", "b": "High"])
+    }
+
     @Test("a first poll of more channels than one chunk writes them all")
     func moreThanOneChunk() async throws {
         let h = try await H.make()

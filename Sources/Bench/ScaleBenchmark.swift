@@ -1,0 +1,176 @@
+import Primitives
+import Foundation
+
+/// The scale curve: `channelwatch run` as a subprocess tracking 10,000 and 100,000 channels
+/// (1,000,000 with `--large`; 1,000 and 10,000 with `--quick`), each size on a simulator of
+/// its own (100 per page, 50 ms per page, 16 pages at once) and an empty database. Per size it
+/// measures the first poll (every snapshot new) and the steady poll after it (nothing changed):
+/// wall time from the poll's start to its commit against the network bound, the worker's CPU
+/// seconds and peak RSS (`VmHWM`, reset between the two polls), the CPU cost per channel, and
+/// the simulator's CPU (which must not be the bottleneck).
+struct ScaleBenchmark {
+    let context: BenchContext
+
+    /// Pages in flight, as a large partner is configured.
+    static let concurrency = 16
+
+    func run() async throws -> [BenchFigure] {
+        var figures: [BenchFigure] = []
+        var smallest: (label: String, first: Double, steady: Double)?
+        for size in context.options.scaleSizes {
+            let measured = try await measure(channels: size)
+            figures += measured.figures(comparedWith: smallest)
+            if smallest == nil {
+                smallest = (measured.label, measured.first.cpuPerChannel, measured.steady.cpuPerChannel)
+            }
+        }
+        return figures
+    }
+
+    /// One poll's measurements.
+    struct PollFigures {
+        var wallSeconds: Double
+        var fetchSeconds: Double
+        var cpuSeconds: Double
+        var peakRSSMegabytes: Double
+        var simulatorCPUSeconds: Double
+        var channels: Int
+        /// Worker CPU microseconds per channel.
+        var cpuPerChannel: Double { cpuSeconds / Double(channels) * 1e6 }
+    }
+
+    /// Both polls of one size.
+    struct SizeFigures {
+        var channels: Int
+        var first: PollFigures
+        var steady: PollFigures
+        var label: String { ScaleBenchmark.label(channels) }
+        /// Pages ÷ concurrency × latency (the first page is waited for once, as in the poll step).
+        var bound: Double {
+            let pages = (channels + BenchOptions.pageSize - 1) / BenchOptions.pageSize
+            return Double(pages) / Double(ScaleBenchmark.concurrency) * BenchOptions.pageLatency.seconds
+        }
+
+        func figures(comparedWith smallest: (label: String, first: Double, steady: Double)?) -> [BenchFigure] {
+            let key = "scale_\(label.lowercased())"
+            var figures: [BenchFigure] = []
+            for (name, poll, baseline) in [("first", first, smallest?.first), ("steady", steady, smallest?.steady)] {
+                let title = "\(label) channels, \(name) poll"
+                figures.append(BenchFigure(
+                    key: "\(key)_\(name)_bound_ratio", label: "\(title): ÷ network bound", value: poll.wallSeconds / bound,
+                    unit: "×", target: 1.15,
+                    note: "start → commit \(BenchReport.format(poll.wallSeconds, "s")) (fetch \(BenchReport.format(poll.fetchSeconds, "s"))); "
+                        + "bound \(BenchReport.format(bound, "s")) = pages × 50 ms ÷ \(ScaleBenchmark.concurrency)"))
+                figures.append(BenchFigure(
+                    key: "\(key)_\(name)_peak_rss_mb", label: "\(title): peak RSS of `run`", value: poll.peakRSSMegabytes,
+                    unit: "MB", target: 200, note: "VmHWM over this poll"))
+                figures.append(BenchFigure(
+                    key: "\(key)_\(name)_cpu_seconds", label: "\(title): CPU of `run`", value: poll.cpuSeconds, unit: "s",
+                    // 12 CPU-s for a steady poll of 1,000,000 channels: 12 µs a channel at every size.
+                    target: name == "steady" ? 12e-6 * Double(channels) : nil,
+                    note: "\(BenchReport.format(poll.cpuPerChannel, "µs")) a channel; simulator "
+                        + "\(BenchReport.format(poll.simulatorCPUSeconds, "s")) CPU meanwhile"))
+                if let baseline {
+                    figures.append(BenchFigure(
+                        key: "\(key)_\(name)_cost_ratio", label: "\(title): CPU a channel ÷ at \(smallest!.label)",
+                        value: poll.cpuPerChannel / baseline, unit: "×", target: 1.2,
+                        note: "\(BenchReport.format(poll.cpuPerChannel, "µs")) against \(BenchReport.format(baseline, "µs"))"))
+                }
+            }
+            return figures
+        }
+    }
+
+    /// `10K`, `100K`, `1M`.
+    static func label(_ channels: Int) -> String {
+        if channels >= 1_000_000, channels % 1_000_000 == 0 { return "\(channels / 1_000_000)M" }
+        if channels >= 1_000, channels % 1_000 == 0 { return "\(channels / 1_000)K" }
+        return "\(channels)"
+    }
+
+    private func measure(channels: Int) async throws -> SizeFigures {
+        let options = context.options
+        let directory = options.workDirectory.appendingPathComponent("scale-\(channels)")
+        let simulator = try await BenchSimulator.start(channels: channels, executable: options.executable, directory: directory)
+        do {
+            let figures = try await measure(channels: channels, simulator: simulator)
+            await simulator.stop()
+            return figures
+        } catch {
+            await simulator.stop()
+            throw error
+        }
+    }
+
+    private func measure(channels: Int, simulator: BenchSimulator) async throws -> SizeFigures {
+        try await context.database.emptyTables(using: context.client)
+        let worker = try BenchWorkerProcess.start("scale-\(channels)", step: "scale", configYAML: configYAML(simulator),
+                                                  options: context.options, database: context.database,
+                                                  client: context.client)
+        do {
+            // Small polls take a fraction of a second: look often enough for the commit time to mean something.
+            let checkEvery = Duration.milliseconds(channels >= 100_000 ? 100 : 10)
+            let limit = Duration.seconds(max(300, channels / 2_000))
+            let simulatorAtStart = try simulator.cpuSeconds()
+            let firstSeen = try await worker.waitForCompletePolls(1, of: BenchSimulator.benchPartner, within: limit,
+                                                                  checkEvery: checkEvery)
+            let firstCPU = try worker.cpuSeconds()
+            let firstPeak = try worker.statusMegabytes("VmHWM")
+            let simulatorAfterFirst = try simulator.cpuSeconds()
+            guard ProcessUsage.resetPeakRSS(pid: worker.process.pid) else {
+                throw BenchError("scale: cannot reset the worker's peak RSS (/proc/\(worker.process.pid)/clear_refs)")
+            }
+            let steadySeen = try await worker.waitForCompletePolls(2, of: BenchSimulator.benchPartner, within: limit,
+                                                                   checkEvery: checkEvery)
+            let steadyCPU = try worker.cpuSeconds() - firstCPU
+            let steadyPeak = try worker.statusMegabytes("VmHWM")
+            let simulatorSteady = try simulator.cpuSeconds() - simulatorAfterFirst
+            await worker.stop()
+            let polls = try await pollTimes()
+            guard polls.count >= 2 else { throw BenchError("scale: expected two complete polls, found \(polls.count)") }
+            for poll in polls.prefix(2) where poll.channels != channels {
+                throw BenchError("scale: a poll recorded \(poll.channels) channels, expected \(channels)")
+            }
+            let first = PollFigures(wallSeconds: firstSeen.timeIntervalSince(polls[0].startedAt),
+                                    fetchSeconds: polls[0].finishedAt.timeIntervalSince(polls[0].startedAt),
+                                    cpuSeconds: firstCPU, peakRSSMegabytes: firstPeak,
+                                    simulatorCPUSeconds: simulatorAfterFirst - simulatorAtStart, channels: channels)
+            let steady = PollFigures(wallSeconds: steadySeen.timeIntervalSince(polls[1].startedAt),
+                                     fetchSeconds: polls[1].finishedAt.timeIntervalSince(polls[1].startedAt),
+                                     cpuSeconds: steadyCPU, peakRSSMegabytes: steadyPeak,
+                                     simulatorCPUSeconds: simulatorSteady, channels: channels)
+            try await context.database.emptyTables(using: context.client)
+            return SizeFigures(channels: channels, first: first, steady: steady)
+        } catch {
+            await worker.stop()
+            throw error
+        }
+    }
+
+    private func pollTimes() async throws -> [(startedAt: Date, finishedAt: Date, channels: Int)] {
+        let rows = try await context.client.query("""
+            SELECT started_at, finished_at, channels::int8 AS channels FROM polls
+            WHERE partner_id = $1 AND complete ORDER BY id
+            """, [.text(BenchSimulator.benchPartner)])
+        return try rows.map { row in
+            (try row.decode(Date.self, "started_at"), try row.decode(Date.self, "finished_at"), try row.decode(Int.self, "channels"))
+        }
+    }
+
+    private func configYAML(_ simulator: BenchSimulator) -> String {
+        """
+        # Written by `channelwatch bench` for the scale curve.
+        partners:
+          - id: \(BenchSimulator.benchPartner)
+            api_key: \(simulator.apiKey)
+            base_url: \(simulator.baseURL)
+            concurrency: \(Self.concurrency)
+            first_poll: baseline
+        database:
+          url: ${CHANNELWATCH_BENCH_DATABASE_URL}
+        poll: {interval: 2s, jitter: 1s, timeout: 30m}
+        rules: ["\(context.options.rulesDirectory.path)"]
+
+        """
+    }
+}
