@@ -66,7 +66,7 @@ let package = Package(
         // Recording a poll in one transaction: diff by fingerprint, evaluation, snapshots, events,
         // alert rows, system alerts and the deliveries they cause.
         .target(name: "Recording", dependencies: [
-            "Alerting", "Config", "JSON", "Outbox", "Postgres", "Rules",
+            "Alerting", "Config", "JSON", "Outbox", "Postgres", "Primitives", "Rules",
             .product(name: "Logging", package: "swift-log"),
         ]),
 

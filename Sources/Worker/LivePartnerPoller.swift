@@ -29,7 +29,7 @@ public struct LivePartnerPoller: PartnerPolling {
         let startedAt = Date()
         return .start(partnerID: settings.id, startedAt: startedAt) { emit in
             let result = await PartnerPoller(settings: settings, logger: logger).poll(timeout: deadline) { batch in
-                emit(ObservedBatch(pass: batch.pass, channels: batch.channels.map(observedChannel)))
+                await emit(ObservedBatch(pass: batch.pass, channels: batch.channels.map(observedChannel)))
             }
             return observed(result, startedAt: startedAt, finishedAt: Date())
         }

@@ -21,7 +21,7 @@ extension PartnerPolling {
     public func stream(_ partner: PartnerConfig, deadline: Duration) -> ObservedPollStream {
         ObservedPollStream.start(partnerID: partner.id) { emit in
             let observed = await poll(partner, deadline: deadline)
-            if !observed.channels.isEmpty { emit(ObservedBatch(pass: 1, channels: observed.channels)) }
+            if !observed.channels.isEmpty { await emit(ObservedBatch(pass: 1, channels: observed.channels)) }
             return observed
         }
     }

@@ -3,6 +3,7 @@ import Recording
 import Foundation
 import JSON
 import Postgres
+import Primitives
 import Testing
 
 /// Polls recorded while their pages arrive (``ObservedPollStream``): the same outcome as a
@@ -20,7 +21,7 @@ struct StreamedPollTests {
         return ObservedPollStream.start(partnerID: partnerID) { emit in
             let started = Date()
             for batch in batches {
-                emit(batch)
+                await emit(batch)
                 await Task.yield()
             }
             return ObservedPoll(partnerID: partnerID, startedAt: started, finishedAt: Date(), channels: [],
@@ -107,10 +108,10 @@ struct StreamedPollTests {
         let before = try await snapshots(h)
         let stream = ObservedPollStream.start(partnerID: h.partnerID) { emit in
             let started = Date()
-            emit(ObservedBatch(pass: 1, channels: [H.channel("a", quality: "Low")]))
+            await emit(ObservedBatch(pass: 1, channels: [H.channel("a", quality: "Low")]))
             // The rest of the listing comes later; the recording is cancelled meanwhile.
             try? await Task.sleep(for: .seconds(2))
-            emit(ObservedBatch(pass: 1, channels: [H.channel("b")]))
+            await emit(ObservedBatch(pass: 1, channels: [H.channel("b")]))
             return ObservedPoll(partnerID: "p1", startedAt: started, finishedAt: Date(), channels: [], channelCount: 2,
                                 pages: 2, failure: nil)
         }
@@ -213,6 +214,25 @@ struct StreamedPollTests {
         }
         #expect(lines == ["quality_low a firing", "quality_low a resolved"])
         #expect(try await snapshots(h) == ["a": "High", "b": "High"])
+    }
+
+    @Test("pages wait for a slow recorder: at most 32 are buffered, and every one arrives in order")
+    func aSlowRecorderHoldsTheFetchBack() async throws {
+        let handed = LockedBox(0)
+        let stream = ObservedPollStream.start(partnerID: "p1") { emit in
+            for index in 0..<100 {
+                await emit(ObservedBatch(pass: 1, channels: [H.channel("c\(index)")]))
+                handed.value += 1
+            }
+            return ObservedPoll(partnerID: "p1", startedAt: Date(), finishedAt: Date(), channels: [], channelCount: 100,
+                                pages: 100, failure: nil)
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(handed.value == ObservedPollStream.bufferedBatches, "pages handed on while nothing was taken")
+        var ids: [String] = []
+        for await batch in stream.batches { ids += batch.channels.map(\.id) }
+        #expect(ids == (0..<100).map { "c\($0)" })
+        #expect(await stream.summary.value.channelCount == 100)
     }
 
     @Test("a first poll of more channels than one chunk writes them all")

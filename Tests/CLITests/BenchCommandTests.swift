@@ -19,7 +19,21 @@ import TestSupport
         "templates_compiled_ms": false, "templates_mustache_ms": false,
         "inbound_accepted_per_second": true, "inbound_answer_p99_ms": true,
         "inbound_to_notification_p50_ms": false, "inbound_to_notification_p99_ms": true,
-    ]
+    ].merging(scaleFigures) { $1 }
+
+    /// The scale step's figures at the quick sizes (1,000 and 10,000 channels).
+    static let scaleFigures: [String: Bool] = {
+        var figures: [String: Bool] = [:]
+        for size in ["1k", "10k"] {
+            for poll in ["first", "steady"] {
+                figures["scale_\(size)_\(poll)_bound_ratio"] = true
+                figures["scale_\(size)_\(poll)_peak_rss_mb"] = true
+                figures["scale_\(size)_\(poll)_cpu_seconds"] = poll == "steady"
+                if size == "10k" { figures["scale_\(size)_\(poll)_cost_ratio"] = true }
+            }
+        }
+        return figures
+    }()
 
     /// The side-by-side figures, reported when an Alertmanager binary is installed.
     static let peerFigures: [String: Bool] = [

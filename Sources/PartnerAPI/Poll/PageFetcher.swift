@@ -1,4 +1,5 @@
 import Curl
+import Primitives
 import Foundation
 import Logging
 
@@ -24,7 +25,7 @@ struct PageFetcher: Sendable {
     let deadline: ContinuousClock.Instant
     let logger: Logger
     /// Bounds the requests in flight across all pages of the poll.
-    let permits: RequestPermits
+    let permits: Permits
 
     /// Generous: a 1000-channel page of large documents is a few MB.
     static let maxResponseBytes = 64 * 1024 * 1024

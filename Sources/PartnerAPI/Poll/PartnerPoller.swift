@@ -1,4 +1,5 @@
 import Curl
+import Primitives
 import Foundation
 import Logging
 
@@ -39,14 +40,16 @@ public struct PartnerPoller: Sendable {
     ///   - timeout: the poll's deadline; retries and request timeouts fit inside it.
     ///   - emit: when given, each page's channels are handed here as the page arrives (and not
     ///     kept: the result's `channels` is empty), so a large listing is never held whole.
-    ///     Called from the polling task, one page at a time; it must return quickly.
+    ///     Called from the polling task, one page at a time; while it has not returned no new
+    ///     request starts, so a consumer slower than the network holds the fetch back instead
+    ///     of letting pages pile up in memory.
     public func poll(timeout: Duration = .seconds(120),
-                     emit: (@Sendable (ChannelBatch) -> Void)? = nil) async -> PollResult {
+                     emit: (@Sendable (ChannelBatch) async -> Void)? = nil) async -> PollResult {
         let clock = ContinuousClock()
         let started = clock.now
         let fetcher = PageFetcher(settings: settings, urls: ChannelListURL(settings: settings), client: client,
                                   schedule: schedule, deadline: started + timeout, logger: logger,
-                                  permits: RequestPermits(limit: settings.concurrency))
+                                  permits: Permits(limit: settings.concurrency))
         var totals = PassTally()
         var pass = 0
         while true {

@@ -25,7 +25,7 @@ struct PollPass: Sendable {
     let number: Int
     /// When set, each page's channels new to this pass are handed here as the page arrives and
     /// the pass keeps only their ids (``PassOutcome/channels`` stays empty).
-    let emit: (@Sendable (ChannelBatch) -> Void)?
+    let emit: (@Sendable (ChannelBatch) async -> Void)?
 
     func run() async -> PassOutcome {
         var outcome = PassOutcome()
@@ -44,7 +44,7 @@ struct PollPass: Sendable {
         outcome.pages = 1
         guard let total = firstPage.total else {
             if let emit {
-                emit(ChannelBatch(pass: number, channels: firstPage.channels, receivedAt: Date()))
+                await emit(ChannelBatch(pass: number, channels: firstPage.channels, receivedAt: Date()))
             } else {
                 outcome.channels = firstPage.channels
             }
@@ -61,7 +61,7 @@ struct PollPass: Sendable {
         }
 
         var assembly = ListingAssembly(firstTotal: total, collecting: emit == nil)
-        hand(assembly.add(firstPage, at: 0))
+        await hand(assembly.add(firstPage, at: 0))
         var pending = Array(stride(from: step, to: total, by: step)).map { (offset: $0, limit: step) }
         pending.reverse()  // popLast() then takes the lowest offset first
         // The permits bound requests in flight to `concurrency`; a few more tasks than that are
@@ -87,7 +87,7 @@ struct PollPass: Sendable {
                     pending.removeAll()
                 case .success(let page):
                     outcome.pages += 1
-                    hand(assembly.add(page, at: fetched.offset))
+                    await hand(assembly.add(page, at: fetched.offset))
                     let served = page.channels.count
                     let knownTotal = page.total ?? total
                     // A short page before the end leaves a gap: ask for the rest of it.
@@ -108,8 +108,8 @@ struct PollPass: Sendable {
     }
 
     /// Passes a page's new channels on when streaming.
-    private func hand(_ channels: [Channel]) {
+    private func hand(_ channels: [Channel]) async {
         guard let emit, !channels.isEmpty else { return }
-        emit(ChannelBatch(pass: number, channels: channels, receivedAt: Date()))
+        await emit(ChannelBatch(pass: number, channels: channels, receivedAt: Date()))
     }
 }

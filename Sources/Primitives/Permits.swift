@@ -1,19 +1,17 @@
-/// A counting semaphore for HTTP requests in flight, first come first served.
-///
-/// Page tasks hold a permit only while their request is on the wire and release it before
-/// decoding, so parsing one page overlaps with the next request instead of lengthening every
-/// slot; the server still never sees more than `limit` requests at once.
-actor RequestPermits {
+/// A counting semaphore, first come first served: requests in flight to the Partner API (page
+/// tasks hold a permit only while their request is on the wire, so parsing one page overlaps
+/// with the next request), pages of a poll handed to the recorder and not yet taken.
+public actor Permits {
     private var available: Int
     private var waiters: [(id: Int, continuation: CheckedContinuation<Void, any Error>)] = []
     private var nextWaiterID = 0
 
-    init(limit: Int) {
+    public init(limit: Int) {
         available = max(limit, 1)
     }
 
     /// Waits for a permit; throws `CancellationError` if the task is cancelled while waiting.
-    func acquire() async throws {
+    public func acquire() async throws {
         if available > 0 {
             available -= 1
             return
@@ -31,7 +29,7 @@ actor RequestPermits {
     }
 
     /// Returns a permit, handing it straight to the longest waiter if there is one.
-    func release() {
+    public func release() {
         if waiters.isEmpty {
             available += 1
         } else {
