@@ -102,6 +102,9 @@ struct ChannelRecording {
     private mutating func classify(writer: inout EventWriter, on connection: PostgresConnection) async throws {
         guard !unclassified.isEmpty else { return }
         let fingerprints = unclassified.map { Fingerprint.of($0.rawJSON) }
+        // One primary-key lookup per channel, always: the LIMIT keeps the planner from joining
+        // the partner's whole table by hash, which it does while a first poll grows the table
+        // faster than statistics follow (a statement per thousand channels then reads them all).
         let rows = try await connection.query("""
             WITH page AS (
                 SELECT x.id, x.fingerprint, x.position
@@ -113,7 +116,10 @@ struct ChannelRecording {
                 FROM page p JOIN fresh f ON f.channel_id = p.id ORDER BY p.id, p.position
             )
             SELECT first.position, s.channel_id IS NOT NULL AS stored
-            FROM first LEFT JOIN channel_snapshots s ON s.partner_id = $1 AND s.channel_id = first.id
+            FROM first LEFT JOIN LATERAL (
+                SELECT channel_id, fingerprint, needs_evaluation, missing_since FROM channel_snapshots
+                WHERE partner_id = $1 AND channel_id = first.id LIMIT 1
+            ) s ON true
             WHERE $4 OR s.channel_id IS NULL OR s.fingerprint <> first.fingerprint OR s.needs_evaluation
                   OR s.missing_since IS NOT NULL
             ORDER BY first.position
