@@ -79,16 +79,17 @@ extension InboundInbox {
         try await connection.query("""
             SELECT channel_id, \(phoneDigitsExpression) AS digits, \(wabaExpression) AS waba
             FROM channel_snapshots
-            WHERE partner_id = $1 AND (channel_id = ANY($2::text[]) OR \(phoneDigitsExpression) = ANY($3::text[])
-                                       OR \(wabaExpression) = ANY($4::text[]))
+            WHERE partner_id = $1 AND (channel_id = ANY($2::text[])
+                                       OR (\(phoneDigitsExpression) = ANY($3::text[]) AND \(phoneDigitsExpression) IS NOT NULL)
+                                       OR (\(wabaExpression) = ANY($4::text[]) AND \(wabaExpression) IS NOT NULL))
             """, [.text(partnerID), .textArray(ids.sorted()), .textArray(digits.sorted()), .textArray(wabas.sorted())]).map { row in
             InboundPlan.StoredChannel(id: try row.decode(String.self, "channel_id"), phoneDigits: try row.decode(String?.self, "digits"),
                                       wabaID: try row.decode(String?.self, "waba"))
         }
     }
 
-    /// The SQL of a stored channel's phone digits and WABA id; the same expressions are indexed
-    /// (`sql/002_inbound_webhooks.sql`).
+    /// The SQL of a stored channel's phone digits and WABA id; the same expressions are indexed,
+    /// partially: a lookup that wants those indexes states `… IS NOT NULL` (`sql/003_lookup_indexes.sql`).
     static let phoneDigitsExpression = #"regexp_replace(document->'setup_info'->>'phone_number', '\D', '', 'g')"#
     static let wabaExpression = "(document->'waba_account'->>'id')"
 
