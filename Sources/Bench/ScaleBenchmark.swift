@@ -4,9 +4,10 @@ import Foundation
 /// The scale curve: `channelwatch run` as a subprocess tracking 10,000 and 100,000 channels
 /// (1,000,000 with `--large`; 1,000 and 10,000 with `--quick`), each size on a simulator of
 /// its own (100 per page, 50 ms per page, 16 pages at once) and an empty database. Per size it
-/// measures the first poll (every snapshot new) and the steady poll after it (nothing changed):
-/// wall time from the poll's start to its commit against the network bound, the worker's CPU
-/// seconds and peak RSS (`VmHWM`, reset between the two polls), the CPU cost per channel, and
+/// measures the first poll (every snapshot new) and the steady polls after it (nothing changed;
+/// several below 100,000 channels, so that CPU time counted in 10 ms ticks means something):
+/// wall time from a poll's start to its commit against the network bound, the worker's CPU
+/// seconds and peak RSS (`VmHWM`, reset after the first poll), the CPU cost per channel, and
 /// the simulator's CPU (which must not be the bottleneck).
 struct ScaleBenchmark {
     let context: BenchContext
@@ -42,13 +43,16 @@ struct ScaleBenchmark {
     /// Both polls of one size.
     struct SizeFigures {
         var channels: Int
+        var steadyPolls: Int
         var first: PollFigures
         var steady: PollFigures
         var label: String { ScaleBenchmark.label(channels) }
-        /// Pages ÷ concurrency × latency (the first page is waited for once, as in the poll step).
+        /// The network bound: the first page (it says how many there are), then the others
+        /// `concurrency` at a time, 50 ms each.
         var bound: Double {
             let pages = (channels + BenchOptions.pageSize - 1) / BenchOptions.pageSize
-            return Double(pages) / Double(ScaleBenchmark.concurrency) * BenchOptions.pageLatency.seconds
+            let rounds = 1 + (pages - 1 + ScaleBenchmark.concurrency - 1) / ScaleBenchmark.concurrency
+            return Double(rounds) * BenchOptions.pageLatency.seconds
         }
 
         func figures(comparedWith smallest: (label: String, first: Double, steady: Double)?) -> [BenchFigure] {
@@ -60,10 +64,12 @@ struct ScaleBenchmark {
                     key: "\(key)_\(name)_bound_ratio", label: "\(title): ÷ network bound", value: poll.wallSeconds / bound,
                     unit: "×", target: 1.15,
                     note: "start → commit \(BenchReport.format(poll.wallSeconds, "s")) (fetch \(BenchReport.format(poll.fetchSeconds, "s"))); "
-                        + "bound \(BenchReport.format(bound, "s")) = pages × 50 ms ÷ \(ScaleBenchmark.concurrency)"))
+                        + "bound \(BenchReport.format(bound, "s")): the first page, then \(ScaleBenchmark.concurrency) at a time, 50 ms each"
+                        + (name == "steady" && steadyPolls > 1 ? "; mean of \(steadyPolls) polls" : "")))
                 figures.append(BenchFigure(
                     key: "\(key)_\(name)_peak_rss_mb", label: "\(title): peak RSS of `run`", value: poll.peakRSSMegabytes,
-                    unit: "MB", target: 200, note: "VmHWM over this poll"))
+                    unit: "MB", target: 200,
+                    note: name == "first" ? "VmHWM over the first poll" : "VmHWM over the steady polls"))
                 figures.append(BenchFigure(
                     key: "\(key)_\(name)_cpu_seconds", label: "\(title): CPU of `run`", value: poll.cpuSeconds, unit: "s",
                     // 12 CPU-s for a steady poll of 1,000,000 channels: 12 µs a channel at every size.
@@ -120,32 +126,44 @@ struct ScaleBenchmark {
             guard ProcessUsage.resetPeakRSS(pid: worker.process.pid) else {
                 throw BenchError("scale: cannot reset the worker's peak RSS (/proc/\(worker.process.pid)/clear_refs)")
             }
-            let steadySeen = try await worker.waitForCompletePolls(2, of: BenchSimulator.benchPartner, within: limit,
-                                                                   checkEvery: checkEvery)
-            let steadyCPU = try worker.cpuSeconds() - firstCPU
+            let steadyPolls = Self.steadyPolls(channels)
+            var steadySeen: [Date] = []
+            for count in 2...(1 + steadyPolls) {
+                steadySeen.append(try await worker.waitForCompletePolls(count, of: BenchSimulator.benchPartner, within: limit,
+                                                                        checkEvery: checkEvery))
+            }
+            let steadyCPU = (try worker.cpuSeconds() - firstCPU) / Double(steadyPolls)
             let steadyPeak = try worker.statusMegabytes("VmHWM")
-            let simulatorSteady = try simulator.cpuSeconds() - simulatorAfterFirst
+            let simulatorSteady = (try simulator.cpuSeconds() - simulatorAfterFirst) / Double(steadyPolls)
             await worker.stop()
             let polls = try await pollTimes()
-            guard polls.count >= 2 else { throw BenchError("scale: expected two complete polls, found \(polls.count)") }
-            for poll in polls.prefix(2) where poll.channels != channels {
+            guard polls.count >= 1 + steadyPolls else {
+                throw BenchError("scale: expected \(1 + steadyPolls) complete polls, found \(polls.count)")
+            }
+            for poll in polls.prefix(1 + steadyPolls) where poll.channels != channels {
                 throw BenchError("scale: a poll recorded \(poll.channels) channels, expected \(channels)")
             }
             let first = PollFigures(wallSeconds: firstSeen.timeIntervalSince(polls[0].startedAt),
                                     fetchSeconds: polls[0].finishedAt.timeIntervalSince(polls[0].startedAt),
                                     cpuSeconds: firstCPU, peakRSSMegabytes: firstPeak,
                                     simulatorCPUSeconds: simulatorAfterFirst - simulatorAtStart, channels: channels)
-            let steady = PollFigures(wallSeconds: steadySeen.timeIntervalSince(polls[1].startedAt),
-                                     fetchSeconds: polls[1].finishedAt.timeIntervalSince(polls[1].startedAt),
+            let steadyPollsRecorded = Array(polls[1...steadyPolls])
+            let steady = PollFigures(wallSeconds: Self.mean(zip(steadySeen, steadyPollsRecorded).map { $0.timeIntervalSince($1.startedAt) }),
+                                     fetchSeconds: Self.mean(steadyPollsRecorded.map { $0.finishedAt.timeIntervalSince($0.startedAt) }),
                                      cpuSeconds: steadyCPU, peakRSSMegabytes: steadyPeak,
                                      simulatorCPUSeconds: simulatorSteady, channels: channels)
             try await context.database.emptyTables(using: context.client)
-            return SizeFigures(channels: channels, first: first, steady: steady)
+            return SizeFigures(channels: channels, steadyPolls: steadyPolls, first: first, steady: steady)
         } catch {
             await worker.stop()
             throw error
         }
     }
+
+    /// Steady polls measured at a size: 5 at 10,000 channels, 1 from 100,000 on.
+    static func steadyPolls(_ channels: Int) -> Int { max(1, min(5, 100_000 / channels)) }
+
+    private static func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(max(values.count, 1)) }
 
     private func pollTimes() async throws -> [(startedAt: Date, finishedAt: Date, channels: Int)] {
         let rows = try await context.client.query("""
