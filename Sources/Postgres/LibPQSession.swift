@@ -77,7 +77,7 @@ final class LibPQSession {
         var texts: [String?] = []
         for (index, parameter) in parameters.enumerated() {
             let text = parameter.textRepresentation
-            if let text, text.utf8.contains(0) {
+            if let text, Self.containsNUL(text) {
                 throw PostgresError(
                     kind: .usage, message: "parameter $\(index + 1) contains a NUL byte, which PostgreSQL text cannot store",
                     context: PostgresError.statementSummary(sql))
@@ -91,10 +91,20 @@ final class LibPQSession {
         return try consume(result, sql: sql)
     }
 
+    /// Whether `text` holds a NUL byte, found with `memchr` (a byte-by-byte search was 4 % of a
+    /// first poll's CPU: the documents of 2,000 snapshots go through it per statement).
+    static func containsNUL(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return false }
+            return memchr(base, 0, bytes.count) != nil
+        }
+    }
+
     /// Runs a multi-statement script through the simple query protocol (PQexec); no parameters.
     func runScript(_ sql: String) throws -> LibPQResult {
         let connection = try liveHandle()
-        guard !sql.utf8.contains(0) else {
+        guard !Self.containsNUL(sql) else {
             throw PostgresError(kind: .usage, message: "the script contains a NUL byte")
         }
         return try consume(PQexec(connection, sql), sql: sql)

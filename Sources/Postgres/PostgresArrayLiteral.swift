@@ -14,9 +14,16 @@ enum PostgresArrayLiteral {
                 continue
             }
             bytes.append(UInt8(ascii: "\""))
-            for byte in element.utf8 {
-                if byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "\"") { bytes.append(UInt8(ascii: "\\")) }
-                bytes.append(byte)
+            var text = element
+            text.withUTF8 { source in
+                // Runs without a quote or backslash are copied whole; only those two are escaped.
+                var start = 0
+                for (index, byte) in source.enumerated() where byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "\"") {
+                    bytes.append(contentsOf: UnsafeBufferPointer(rebasing: source[start..<index]))
+                    bytes.append(UInt8(ascii: "\\"))
+                    start = index
+                }
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: source[start...]))
             }
             bytes.append(UInt8(ascii: "\""))
         }

@@ -29,13 +29,22 @@ import Testing
     }
 
     @Test func arrayLiteralsRoundTrip() {
-        let values: [String?] = ["a", "b c", "d,e", "\"q\"", "back\\slash", nil, "NULL", "", "{x}"]
+        let values: [String?] = ["a", "b c", "d,e", "\"q\"", "back\\slash", nil, "NULL", "", "{x}",
+                                 "\\\"\\", "{\"k\":\"v \\u00e9\"}", "grüße 🙂 \""]
         #expect(PostgresArrayLiteral.parse(PostgresArrayLiteral.format(values)) == values)
+        #expect(PostgresArrayLiteral.format(["a\"b\\"]) == #"{"a\"b\\"}"#)
         #expect(PostgresArrayLiteral.parse("{}") == [])
         #expect(PostgresArrayLiteral.parse("{plain,NULL,\"quoted\"}") == ["plain", nil, "quoted"])
         #expect(PostgresArrayLiteral.parse("[0:1]={a,b}") == ["a", "b"])
         #expect(PostgresArrayLiteral.parse("{{1,2},{3,4}}") == nil)
         #expect(PostgresArrayLiteral.parse("not an array") == nil)
+    }
+
+    @Test func aNULByteIsFoundAnywhere() {
+        #expect(!LibPQSession.containsNUL("plain text, ümlaut"))
+        #expect(!LibPQSession.containsNUL(""))
+        #expect(LibPQSession.containsNUL("\u{0}"))
+        #expect(LibPQSession.containsNUL(String(repeating: "x", count: 5_000) + "\u{0}"))
     }
 
     @Test func byteaHexRoundTrips() {
