@@ -52,6 +52,15 @@ struct BenchDatabase {
         return database
     }
 
+    /// CPU seconds of the private server's processes so far, or `nil` on an external server
+    /// (whose processes may be on another machine).
+    func serverCPUSeconds() -> Double? {
+        guard case .private(let privateServer) = server,
+              let text = try? String(contentsOf: privateServer.directory.appendingPathComponent("data/postmaster.pid"), encoding: .utf8),
+              let line = text.split(separator: "\n").first, let postmaster = Int32(line) else { return nil }
+        return ProcessUsage.cpuSecondsOfChildren(of: postmaster)
+    }
+
     /// Empties what a worker's polls and deliveries write, so the next step starts from nothing.
     func emptyTables(using client: PostgresClient) async throws {
         try await client.execute("""

@@ -36,7 +36,6 @@ struct MassChangeBenchmark {
                                 channelCount: channels.count, pages: (channels.count + BenchOptions.pageSize - 1) / BenchOptions.pageSize,
                                 failure: nil)
         }
-        let startedAt = Date()
         let watch = Stopwatch()
         let outcome = try await pipeline.recorder.record(stream, firstPoll: .notify, failingAfter: 3)
         let committed = Date()
@@ -57,8 +56,7 @@ struct MassChangeBenchmark {
         return [
             BenchFigure(key: "mass_change_commit_seconds", label: "\(Self.channels) channels changed: last page → committed",
                         value: commitSeconds, unit: "s", target: 0.5,
-                        note: "\(outcome.events.count) events, \(outcome.deliveries) deliveries; pages took "
-                            + "\(BenchReport.format(pagesEnded.timeIntervalSince(startedAt), "s")), "
+                        note: "\(outcome.events.count) events, \(outcome.deliveries) deliveries, all 100 pages there at once; "
                             + "recording CPU \(BenchReport.format(recordCPU, "s"))"),
             BenchFigure(key: "mass_change_last_webhook_seconds", label: "\(Self.channels) channels changed: last page → last webhook received",
                         value: lastWebhookSeconds, unit: "s", target: 2,

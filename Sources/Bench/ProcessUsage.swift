@@ -41,6 +41,23 @@ enum ProcessUsage {
         return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
+    /// User + system CPU seconds of the live children of `parent` (a PostgreSQL postmaster's
+    /// backends and workers); children that have exited are not counted.
+    static func cpuSecondsOfChildren(of parent: Int32) -> Double {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        var total = 0.0
+        for entry in entries {
+            guard let pid = Int32(entry), let stat = readProcFile("/proc/\(pid)/stat"),
+                  let end = stat.lastIndex(of: ")") else { continue }
+            let fields = stat[stat.index(after: end)...].split(separator: " ")
+            // Field 4 (ppid) is the 2nd after the name; utime and stime the 12th and 13th.
+            guard fields.count > 12, Int32(fields[1]) == parent,
+                  let user = Double(fields[11]), let system = Double(fields[12]) else { continue }
+            total += (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+        }
+        return total
+    }
+
     /// Resets another process's peak resident set (`VmHWM`) to its current one, so the next
     /// stretch's peak can be read on its own; `false` when the kernel refused.
     static func resetPeakRSS(pid: Int32) -> Bool {

@@ -35,6 +35,8 @@ struct ScaleBenchmark {
         var cpuSeconds: Double
         var peakRSSMegabytes: Double
         var simulatorCPUSeconds: Double
+        /// CPU of the private PostgreSQL's processes meanwhile; `nil` on an external server.
+        var databaseCPUSeconds: Double?
         var channels: Int
         /// Worker CPU microseconds per channel.
         var cpuPerChannel: Double { cpuSeconds / Double(channels) * 1e6 }
@@ -74,8 +76,9 @@ struct ScaleBenchmark {
                     key: "\(key)_\(name)_cpu_seconds", label: "\(title): CPU of `run`", value: poll.cpuSeconds, unit: "s",
                     // 12 CPU-s for a steady poll of 1,000,000 channels: 12 µs a channel at every size.
                     target: name == "steady" ? 12e-6 * Double(channels) : nil,
-                    note: "\(BenchReport.format(poll.cpuPerChannel, "µs")) a channel; simulator "
-                        + "\(BenchReport.format(poll.simulatorCPUSeconds, "s")) CPU meanwhile"))
+                    note: "\(BenchReport.format(poll.cpuPerChannel, "µs")) a channel; meanwhile simulator "
+                        + BenchReport.format(poll.simulatorCPUSeconds, "s")
+                        + (poll.databaseCPUSeconds.map { ", PostgreSQL " + BenchReport.format($0, "s") } ?? "") + " CPU"))
                 if let baseline {
                     figures.append(BenchFigure(
                         key: "\(key)_\(name)_cost_ratio", label: "\(title): CPU a channel ÷ at \(smallest!.label)",
@@ -118,11 +121,13 @@ struct ScaleBenchmark {
             let checkEvery = Duration.milliseconds(channels >= 100_000 ? 100 : 10)
             let limit = Duration.seconds(max(300, channels / 2_000))
             let simulatorAtStart = try simulator.cpuSeconds()
+            let databaseAtStart = context.database.serverCPUSeconds()
             let firstSeen = try await worker.waitForCompletePolls(1, of: BenchSimulator.benchPartner, within: limit,
                                                                   checkEvery: checkEvery)
             let firstCPU = try worker.cpuSeconds()
             let firstPeak = try worker.statusMegabytes("VmHWM")
             let simulatorAfterFirst = try simulator.cpuSeconds()
+            let databaseAfterFirst = context.database.serverCPUSeconds()
             guard ProcessUsage.resetPeakRSS(pid: worker.process.pid) else {
                 throw BenchError("scale: cannot reset the worker's peak RSS (/proc/\(worker.process.pid)/clear_refs)")
             }
@@ -135,6 +140,9 @@ struct ScaleBenchmark {
             let steadyCPU = (try worker.cpuSeconds() - firstCPU) / Double(steadyPolls)
             let steadyPeak = try worker.statusMegabytes("VmHWM")
             let simulatorSteady = (try simulator.cpuSeconds() - simulatorAfterFirst) / Double(steadyPolls)
+            let databaseSteady = context.database.serverCPUSeconds().flatMap { end in
+                databaseAfterFirst.map { (end - $0) / Double(steadyPolls) }
+            }
             await worker.stop()
             let polls = try await pollTimes()
             guard polls.count >= 1 + steadyPolls else {
@@ -146,12 +154,14 @@ struct ScaleBenchmark {
             let first = PollFigures(wallSeconds: firstSeen.timeIntervalSince(polls[0].startedAt),
                                     fetchSeconds: polls[0].finishedAt.timeIntervalSince(polls[0].startedAt),
                                     cpuSeconds: firstCPU, peakRSSMegabytes: firstPeak,
-                                    simulatorCPUSeconds: simulatorAfterFirst - simulatorAtStart, channels: channels)
+                                    simulatorCPUSeconds: simulatorAfterFirst - simulatorAtStart,
+                                    databaseCPUSeconds: databaseAfterFirst.flatMap { end in databaseAtStart.map { end - $0 } },
+                                    channels: channels)
             let steadyPollsRecorded = Array(polls[1...steadyPolls])
             let steady = PollFigures(wallSeconds: Self.mean(zip(steadySeen, steadyPollsRecorded).map { $0.timeIntervalSince($1.startedAt) }),
                                      fetchSeconds: Self.mean(steadyPollsRecorded.map { $0.finishedAt.timeIntervalSince($0.startedAt) }),
                                      cpuSeconds: steadyCPU, peakRSSMegabytes: steadyPeak,
-                                     simulatorCPUSeconds: simulatorSteady, channels: channels)
+                                     simulatorCPUSeconds: simulatorSteady, databaseCPUSeconds: databaseSteady, channels: channels)
             try await context.database.emptyTables(using: context.client)
             return SizeFigures(channels: channels, steadyPolls: steadyPolls, first: first, steady: steady)
         } catch {
