@@ -38,10 +38,11 @@ struct RunCommand: AsyncParsableCommand {
         // them only once it runs: a signal during start-up (migrating, waiting for the database)
         // cancels the start-up and still means exit 0, never death by signal.
         let group = ServiceGroup(services: [service], gracefulShutdownSignals: [], logger: logger)
-        let startup = Task { try await migrateWhenReachable(runtime, database: database, logger: logger) }
         // SIGHUP's default action is to die; a reload during start-up applies to the run that follows.
-        // The signals are trapped before this returns, so none can kill the process from here on.
+        // The signals are trapped before start-up begins (and so before it can log that it waits
+        // for the database), so none can kill the process from here on.
         let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint, .sighup)
+        let startup = Task { try await migrateWhenReachable(runtime, database: database, logger: logger) }
         let reloader = Reloader(path: config.path, service: service, logger: logger)
         let signalHandling = Task {
             for await signal in signals {
