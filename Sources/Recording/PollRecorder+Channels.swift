@@ -29,6 +29,11 @@ struct ChannelRecording {
     let rulesChanged: Bool
     /// The channels a targeted poll re-reads (only they can be judged gone); `nil` for the whole listing.
     private let only: [String]?
+    /// Channels stored and not missing when the poll began (of `only`, for a targeted poll).
+    private let presentBefore: Int
+    /// Of those, how many this pass has listed: when it is all of them, none is gone and the
+    /// search for gone channels (a scan of the partner's snapshots) is skipped.
+    private var presentSeen = 0
     /// The pass over the listing being recorded (0 before the first batch).
     private(set) var pass = 0
     /// Channels received and not yet compared with their snapshots, and since when.
@@ -45,13 +50,14 @@ struct ChannelRecording {
     private var written = 0
 
     private init(recorder: PollRecorder, partnerID: String, pollID: Int64, observedAt: Date, rulesChanged: Bool,
-                 only: [String]?) {
+                 only: [String]?, presentBefore: Int) {
         self.recorder = recorder
         self.partnerID = partnerID
         self.pollID = pollID
         self.observedAt = observedAt
         self.rulesChanged = rulesChanged
         self.only = only
+        self.presentBefore = presentBefore
     }
 
     /// Starts recording the partner's channels (`only` these, for a targeted poll: then only
@@ -59,8 +65,14 @@ struct ChannelRecording {
     static func begin(_ recorder: PollRecorder, partner: PartnerStateRow, pollID: Int64, observedAt: Date,
                       only ids: [String]? = nil, on connection: PostgresConnection) async throws -> ChannelRecording {
         try await createSeenTable(on: connection)
+        // Counted now, while the first pages are on their way, rather than searched after the last.
+        let present = try await connection.query("""
+            SELECT count(*)::int8 AS n FROM channel_snapshots
+            WHERE partner_id = $1 AND missing_since IS NULL AND ($2::text[] IS NULL OR channel_id = ANY($2::text[]))
+            """, [.text(partner.partnerID), ids.map { .textArray($0) } ?? .null])[0].decode(Int.self, "n")
         return ChannelRecording(recorder: recorder, partnerID: partner.partnerID, pollID: pollID, observedAt: observedAt,
-                                rulesChanged: partner.rulesFingerprint != recorder.rulesFingerprint, only: ids)
+                                rulesChanged: partner.rulesFingerprint != recorder.rulesFingerprint, only: ids,
+                                presentBefore: present)
     }
 
     /// The ids seen by the pass, each evaluated at most once. Temporary (never logged, never
@@ -94,7 +106,7 @@ struct ChannelRecording {
         // Created after the savepoint on a session's first poll, the table went with the rollback.
         try await Self.createSeenTable(on: connection)
         return ChannelRecording(recorder: recorder, partnerID: partnerID, pollID: pollID, observedAt: observedAt,
-                                rulesChanged: rulesChanged, only: only)
+                                rulesChanged: rulesChanged, only: only, presentBefore: presentBefore)
     }
 
     /// Marks the unclassified channels seen and queues those new to the pass that need
@@ -115,16 +127,23 @@ struct ChannelRecording {
                 SELECT DISTINCT ON (p.id) p.id, p.fingerprint, p.position
                 FROM page p JOIN fresh f ON f.channel_id = p.id ORDER BY p.id, p.position
             )
-            SELECT first.position, s.channel_id IS NOT NULL AS stored
-            FROM first LEFT JOIN LATERAL (
-                SELECT channel_id, fingerprint, needs_evaluation, missing_since FROM channel_snapshots
-                WHERE partner_id = $1 AND channel_id = first.id LIMIT 1
-            ) s ON true
-            WHERE $4 OR s.channel_id IS NULL OR s.fingerprint <> first.fingerprint OR s.needs_evaluation
-                  OR s.missing_since IS NOT NULL
-            ORDER BY first.position
+            , judged AS (
+                SELECT first.position, s.channel_id IS NOT NULL AS stored,
+                       s.channel_id IS NOT NULL AND s.missing_since IS NULL AS present,
+                       $4 OR s.channel_id IS NULL OR s.fingerprint <> first.fingerprint OR s.needs_evaluation
+                          OR s.missing_since IS NOT NULL AS due
+                FROM first LEFT JOIN LATERAL (
+                    SELECT channel_id, fingerprint, needs_evaluation, missing_since FROM channel_snapshots
+                    WHERE partner_id = $1 AND channel_id = first.id LIMIT 1
+                ) s ON true
+            )
+            -- The channels due, and the first one either way: it carries the count of those present.
+            SELECT position, stored, due, (SELECT count(*) FROM judged WHERE present)::int8 AS present FROM judged
+            WHERE due OR position = (SELECT min(position) FROM judged)
+            ORDER BY position
             """, [.text(partnerID), .textArray(unclassified.map(\.id)), .textArray(fingerprints), .bool(rulesChanged)])
-        for row in rows {
+        if let first = rows.first { presentSeen += Int(try first.decode(Int64.self, "present")) }
+        for row in rows where try row.decode(Bool.self, "due") {
             let index = Int(try row.decode(Int64.self, "position")) - 1
             queue.append((unclassified[index], fingerprints[index], try row.decode(Bool.self, "stored")))
             if queuedSince == nil { queuedSince = .now }
@@ -139,6 +158,7 @@ struct ChannelRecording {
     mutating func finish(writer: inout EventWriter, on connection: PostgresConnection) async throws -> Int {
         try await classify(writer: &writer, on: connection)
         try await writeQueue(writer: &writer, on: connection)
+        guard presentSeen < presentBefore else { return written }
         let gone = try await connection.query("""
             SELECT channel_id FROM channel_snapshots s
             WHERE partner_id = $1 AND missing_since IS NULL AND ($2::text[] IS NULL OR channel_id = ANY($2::text[]))

@@ -185,14 +185,16 @@ struct StreamedPollTests {
         try await h.poll([H.channel("a"), H.channel("b")] + others)
         // a: Low, then High again 1,200 channels later (another comparison statement);
         // b: Low twice on one page. quality_low_sustained counts polls, so two evaluations would show.
+        // c5 is gone: two repeats must not make up for it when counting who was listed.
         let channels = [H.channel("a", quality: "Low"), H.channel("b", quality: "Low"), H.channel("b", quality: "Low")]
-            + others + [H.channel("a")]
+            + others.filter { $0.id != "c5" } + [H.channel("a")]
         let outcome = try await h.recorder.record(Self.stream(Self.pages(channels, size: 100)), firstPoll: .notify,
                                                   failingAfter: 3)
         #expect(outcome.complete)
         #expect(outcome.events.map { "\($0.rule) \($0.channel.id) \($0.status)" }.sorted()
-                == ["quality_low a firing", "quality_low b firing"])
+                == ["channel_disappeared c5 firing", "quality_low a firing", "quality_low b firing"])
         #expect(try await h.count("SELECT count(*) FROM channel_snapshots WHERE (rule_state->'pending'->>'quality_low_sustained')::int = 1") == 2)
+        #expect(try await snapshots(h)["c5"] == "gone")
         #expect(try await snapshots(h)["a"] == "Low")
     }
 
