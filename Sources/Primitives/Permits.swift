@@ -6,9 +6,15 @@ public actor Permits {
     private var waiters: [(id: Int, continuation: CheckedContinuation<Void, any Error>)] = []
     private var nextWaiterID = 0
 
+    private let limit: Int
+
     public init(limit: Int) {
-        available = max(limit, 1)
+        self.limit = max(limit, 1)
+        available = self.limit
     }
+
+    /// Permits taken and not returned.
+    public var held: Int { limit - available }
 
     /// Waits for a permit; throws `CancellationError` if the task is cancelled while waiting.
     public func acquire() async throws {

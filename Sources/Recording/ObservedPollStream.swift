@@ -72,6 +72,11 @@ public struct ObservedPollStream: Sendable {
         let stream: AsyncStream<ObservedBatch>
         let room: Permits?
 
+        /// Pages received and waiting behind the one being recorded (0 for a collected poll).
+        public var backlog: Int {
+            get async { Swift.max(0, (await room?.held ?? 1) - 1) }
+        }
+
         public func makeAsyncIterator() -> Iterator {
             Iterator(base: stream.makeAsyncIterator(), room: room)
         }

@@ -81,14 +81,16 @@ struct ChannelRecording {
         try await connection.execute("CREATE TEMP TABLE IF NOT EXISTS poll_seen (channel_id text PRIMARY KEY) ON COMMIT DELETE ROWS")
     }
 
-    /// Takes one page's channels: compares them with their snapshots a thousand at a time,
-    /// queues those that need evaluation and writes full chunks. The batch must belong to this
-    /// recording's pass (or be the first).
-    mutating func add(_ batch: ObservedBatch, writer: inout EventWriter, on connection: PostgresConnection) async throws {
+    /// Takes one page's channels: compares them with their snapshots — at once when no other
+    /// page waits (`caughtUp`: the recorder would idle otherwise, and little is left for after
+    /// the last page), else a thousand at a time — queues those that need evaluation and writes
+    /// full chunks. The batch must belong to this recording's pass (or be the first).
+    mutating func add(_ batch: ObservedBatch, caughtUp: Bool = true, writer: inout EventWriter,
+                      on connection: PostgresConnection) async throws {
         pass = batch.pass
         unclassified.append(contentsOf: batch.channels)
         if unclassifiedSince == nil { unclassifiedSince = .now }
-        if unclassified.count >= Self.classifySize || Self.waitedTooLong(since: unclassifiedSince) {
+        if caughtUp || unclassified.count >= Self.classifySize || Self.waitedTooLong(since: unclassifiedSince) {
             try await classify(writer: &writer, on: connection)
         }
         if Self.waitedTooLong(since: queuedSince) {

@@ -144,7 +144,8 @@ public struct PollRecorder: Sendable {
                 writer.discardEvents()
                 channels = try await channels.restarted(on: connection)
             }
-            try await channels.add(batch, writer: &writer, on: connection)
+            let caughtUp = await stream.batches.backlog == 0
+            try await channels.add(batch, caughtUp: caughtUp, writer: &writer, on: connection)
         }
         // A cancelled task stops reading the stream early: what it missed must not count as gone.
         try Task.checkCancellation()
