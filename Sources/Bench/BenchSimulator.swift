@@ -49,14 +49,6 @@ struct BenchSimulator {
         }
     }
 
-    /// User + system CPU seconds the simulator has used so far.
-    func cpuSeconds() throws -> Double {
-        guard let seconds = ProcessUsage.cpuSeconds(pid: process.pid) else {
-            throw BenchError("simulator: cannot read /proc/\(process.pid)/stat (\(process.exitDescription))")
-        }
-        return seconds
-    }
-
     /// Stops the subprocess.
     func stop() async { await process.stop() }
 

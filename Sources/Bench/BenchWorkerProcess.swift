@@ -45,12 +45,24 @@ struct BenchWorkerProcess {
                          + "\(limit): " + process.output.suffix(800))
     }
 
-    /// User + system CPU seconds the worker has used so far.
-    func cpuSeconds() throws -> Double {
-        guard let seconds = ProcessUsage.cpuSeconds(pid: process.pid) else {
-            throw BenchError("\(step): cannot read /proc/\(process.pid)/stat (\(process.exitDescription))")
-        }
-        return seconds
+    /// The configuration of a `run` that polls the simulator's `bench` partner into the
+    /// benchmark's database (`${CHANNELWATCH_BENCH_DATABASE_URL}`), first poll as a baseline.
+    static func configYAML(purpose: String, simulator: BenchSimulator, concurrency: Int, poll: String,
+                           rulesDirectory: URL) -> String {
+        """
+        # Written by `channelwatch bench` for \(purpose).
+        partners:
+          - id: \(BenchSimulator.benchPartner)
+            api_key: \(simulator.apiKey)
+            base_url: \(simulator.baseURL)
+            concurrency: \(concurrency)
+            first_poll: baseline
+        database:
+          url: ${CHANNELWATCH_BENCH_DATABASE_URL}
+        poll: \(poll)
+        rules: ["\(rulesDirectory.path)"]
+
+        """
     }
 
     /// A field of /proc/PID/status in MB (`VmRSS`, `VmHWM`).

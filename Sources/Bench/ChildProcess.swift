@@ -35,6 +35,14 @@ final class ChildProcess: Sendable {
     /// The child's process id.
     var pid: Int32 { process.processIdentifier }
 
+    /// User + system CPU seconds the child has used so far.
+    func cpuSeconds() throws -> Double {
+        guard let seconds = ProcessUsage.cpuSeconds(pid: pid) else {
+            throw BenchError("\(role): cannot read /proc/\(pid)/stat (\(exitDescription))")
+        }
+        return seconds
+    }
+
     /// Whether the child is still running.
     var isRunning: Bool { process.isRunning }
 

@@ -1,6 +1,5 @@
 import Alerting
 import Foundation
-import Primitives
 import Recording
 
 /// A portfolio-wide change: every channel of a 10,000-channel partner drops to quality Low in
@@ -21,13 +20,12 @@ struct MassChangeBenchmark {
         for index in 0..<Self.channels { partner.lowerQuality(of: index) }
 
         let requestsBefore = context.sink.requestCount
-        let lastPage = LockedBox<Date?>(nil)
         let channels = partner.channels
-        let stream = ObservedPollStream.start(partnerID: Self.partnerID) { emit in
-            let started = Date()
-            // Every page is there at once, as if the last one arrived now: the recorder takes them
-            // as fast as it can (the stream holds the rest back), and the clock runs from here.
-            lastPage.value = started
+        // Every page is there at once, as if the last one arrived now: the recorder takes them as
+        // fast as it can (the stream holds the rest back), and the clock runs from here.
+        let pagesEnded = Date()
+        let stream = ObservedPollStream.start(partnerID: Self.partnerID, startedAt: pagesEnded) { emit in
+            let started = pagesEnded
             for start in stride(from: 0, to: channels.count, by: BenchOptions.pageSize) {
                 await emit(ObservedBatch(pass: 1, channels: Array(channels[start..<min(start + BenchOptions.pageSize, channels.count)])))
             }
@@ -40,7 +38,6 @@ struct MassChangeBenchmark {
         let outcome = try await pipeline.recorder.record(stream, firstPoll: .notify, failingAfter: 3)
         let committed = Date()
         let recordCPU = watch.cpuSeconds
-        guard let pagesEnded = lastPage.value else { throw BenchError("mass change: the poll never ended") }
         guard outcome.changedChannels == Self.channels, outcome.deliveries == Self.channels else {
             throw BenchError("mass change: the poll wrote \(outcome.changedChannels) snapshots and queued \(outcome.deliveries) "
                              + "deliveries, expected \(Self.channels) each")

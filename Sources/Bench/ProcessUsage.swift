@@ -33,12 +33,18 @@ enum ProcessUsage {
 
     /// User + system CPU seconds another process has used so far (`/proc/PID/stat`), or `nil`.
     static func cpuSeconds(pid: Int32) -> Double? {
+        stat(pid: pid)?.cpuSeconds
+    }
+
+    /// The parent and the user + system CPU seconds of a process, from `/proc/PID/stat`.
+    private static func stat(pid: Int32) -> (parent: Int32, cpuSeconds: Double)? {
         // The command name (field 2) is in parentheses and may hold spaces: count from after it.
         guard let stat = readProcFile("/proc/\(pid)/stat"), let end = stat.lastIndex(of: ")") else { return nil }
         let fields = stat[stat.index(after: end)...].split(separator: " ")
-        // Fields 14 and 15 (utime, stime) are the 12th and 13th after the name.
-        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
-        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+        // Field 4 (ppid) is the 2nd after the name; 14 and 15 (utime, stime) the 12th and 13th.
+        guard fields.count > 12, let parent = Int32(fields[1]), let user = Double(fields[11]),
+              let system = Double(fields[12]) else { return nil }
+        return (parent, (user + system) / Double(sysconf(Int32(_SC_CLK_TCK))))
     }
 
     /// User + system CPU seconds of the live children of `parent` (a PostgreSQL postmaster's
@@ -47,13 +53,8 @@ enum ProcessUsage {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         var total = 0.0
         for entry in entries {
-            guard let pid = Int32(entry), let stat = readProcFile("/proc/\(pid)/stat"),
-                  let end = stat.lastIndex(of: ")") else { continue }
-            let fields = stat[stat.index(after: end)...].split(separator: " ")
-            // Field 4 (ppid) is the 2nd after the name; utime and stime the 12th and 13th.
-            guard fields.count > 12, Int32(fields[1]) == parent,
-                  let user = Double(fields[11]), let system = Double(fields[12]) else { continue }
-            total += (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+            guard let pid = Int32(entry), let stat = stat(pid: pid), stat.parent == parent else { continue }
+            total += stat.cpuSeconds
         }
         return total
     }

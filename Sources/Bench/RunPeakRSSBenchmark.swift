@@ -38,19 +38,8 @@ struct RunPeakRSSBenchmark {
     }
 
     private func configYAML() -> String {
-        """
-        # Written by `channelwatch bench` for the peak-RSS figure of `run`.
-        partners:
-          - id: \(BenchSimulator.benchPartner)
-            api_key: \(context.simulator.apiKey)
-            base_url: \(context.simulator.baseURL)
-            concurrency: \(BenchOptions.concurrency)
-            first_poll: baseline
-        database:
-          url: ${CHANNELWATCH_BENCH_DATABASE_URL}
-        poll: {interval: 1h, jitter: 1s, timeout: 10m}
-        rules: ["\(context.options.rulesDirectory.path)"]
-
-        """
+        BenchWorkerProcess.configYAML(purpose: "the peak-RSS figure of `run`", simulator: context.simulator,
+                                      concurrency: BenchOptions.concurrency, poll: "{interval: 1h, jitter: 1s, timeout: 10m}",
+                                      rulesDirectory: context.options.rulesDirectory)
     }
 }

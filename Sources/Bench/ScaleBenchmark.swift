@@ -120,13 +120,13 @@ struct ScaleBenchmark {
             // Small polls take a fraction of a second: look often enough for the commit time to mean something.
             let checkEvery = Duration.milliseconds(channels >= 100_000 ? 100 : 10)
             let limit = Duration.seconds(max(300, channels / 2_000))
-            let simulatorAtStart = try simulator.cpuSeconds()
+            let simulatorAtStart = try simulator.process.cpuSeconds()
             let databaseAtStart = context.database.serverCPUSeconds()
             let firstSeen = try await worker.waitForCompletePolls(1, of: BenchSimulator.benchPartner, within: limit,
                                                                   checkEvery: checkEvery)
-            let firstCPU = try worker.cpuSeconds()
+            let firstCPU = try worker.process.cpuSeconds()
             let firstPeak = try worker.statusMegabytes("VmHWM")
-            let simulatorAfterFirst = try simulator.cpuSeconds()
+            let simulatorAfterFirst = try simulator.process.cpuSeconds()
             let databaseAfterFirst = context.database.serverCPUSeconds()
             guard ProcessUsage.resetPeakRSS(pid: worker.process.pid) else {
                 throw BenchError("scale: cannot reset the worker's peak RSS (/proc/\(worker.process.pid)/clear_refs)")
@@ -137,9 +137,9 @@ struct ScaleBenchmark {
                 steadySeen.append(try await worker.waitForCompletePolls(count, of: BenchSimulator.benchPartner, within: limit,
                                                                         checkEvery: checkEvery))
             }
-            let steadyCPU = (try worker.cpuSeconds() - firstCPU) / Double(steadyPolls)
+            let steadyCPU = (try worker.process.cpuSeconds() - firstCPU) / Double(steadyPolls)
             let steadyPeak = try worker.statusMegabytes("VmHWM")
-            let simulatorSteady = (try simulator.cpuSeconds() - simulatorAfterFirst) / Double(steadyPolls)
+            let simulatorSteady = (try simulator.process.cpuSeconds() - simulatorAfterFirst) / Double(steadyPolls)
             let databaseSteady = context.database.serverCPUSeconds().flatMap { end in
                 databaseAfterFirst.map { (end - $0) / Double(steadyPolls) }
             }
@@ -186,19 +186,8 @@ struct ScaleBenchmark {
     }
 
     private func configYAML(_ simulator: BenchSimulator) -> String {
-        """
-        # Written by `channelwatch bench` for the scale curve.
-        partners:
-          - id: \(BenchSimulator.benchPartner)
-            api_key: \(simulator.apiKey)
-            base_url: \(simulator.baseURL)
-            concurrency: \(Self.concurrency)
-            first_poll: baseline
-        database:
-          url: ${CHANNELWATCH_BENCH_DATABASE_URL}
-        poll: {interval: 2s, jitter: 1s, timeout: 30m}
-        rules: ["\(context.options.rulesDirectory.path)"]
-
-        """
+        BenchWorkerProcess.configYAML(purpose: "the scale curve", simulator: simulator, concurrency: Self.concurrency,
+                                      poll: "{interval: 2s, jitter: 1s, timeout: 30m}",
+                                      rulesDirectory: context.options.rulesDirectory)
     }
 }
