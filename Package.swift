@@ -55,7 +55,7 @@ let package = Package(
         ]),
 
         // The alert model, pure: events and their payload, routes, grouping, delivery outcomes, system alerts.
-        .target(name: "Alerting", dependencies: ["Config", "JSON", "Rules"]),
+        .target(name: "Alerting", dependencies: ["Config", "JSON", "Rules", "YAMLSupport"]),
 
         // The outbox: deliveries queued, claimed with a lease, sent, settled, retried, reminded, given up.
         .target(name: "Outbox", dependencies: [

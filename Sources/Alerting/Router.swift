@@ -52,31 +52,15 @@ public struct Router: Sendable {
     }
 }
 
-/// A route with its regular expressions compiled once.
-private struct CompiledRoute: @unchecked Sendable {
-    // @unchecked: NSRegularExpression is immutable after creation and documented thread-safe for matching.
+/// A route with its matchers compiled once.
+private struct CompiledRoute: Sendable {
     let config: RouteConfig
-    let tests: [(label: String, equals: String?, regex: NSRegularExpression?)]
+    let matchers: CompiledMatchers
 
     init(_ config: RouteConfig) {
         self.config = config
-        tests = config.matchers.map { matcher in
-            switch matcher.test {
-            case .equals(let value):
-                return (matcher.label, value, nil)
-            case .matches(let pattern):
-                // Anchored: `=~` must match the whole value, as in Alertmanager.
-                return (matcher.label, nil, try? NSRegularExpression(pattern: "^(?:\(pattern))$"))
-            }
-        }
+        matchers = CompiledMatchers(config.matchers)
     }
 
-    func matches(_ labels: [String: String]) -> Bool {
-        tests.allSatisfy { test in
-            let value = labels[test.label] ?? ""
-            if let expected = test.equals { return value == expected }
-            guard let regex = test.regex else { return false }
-            return regex.firstMatch(in: value, range: NSRange(value.startIndex..., in: value)) != nil
-        }
-    }
+    func matches(_ labels: [String: String]) -> Bool { matchers.matches(labels) }
 }

@@ -20,6 +20,7 @@ extension ChannelWatchConfig {
             "routes": .array(routes.map(\.redacted)),
             "max_delivery_age": .string(DurationText.format(maxDeliveryAge)),
             "webhook_listen": webhookListen.map(JSONValue.string) ?? .null,
+            "inhibit_rules": .array(inhibitRules.map(\.redacted)),
         ])
     }
 }
@@ -75,17 +76,24 @@ extension ReceiverConfig {
     }
 }
 
+extension [LabelMatcher] {
+    /// `{label: written form}`, as the file writes it.
+    var redacted: JSONValue {
+        .object(Dictionary(map { ($0.label, JSONValue.string($0.written)) }, uniquingKeysWith: { _, last in last }))
+    }
+}
+
+extension InhibitRuleConfig {
+    var redacted: JSONValue {
+        .object(["source_match": sourceMatchers.redacted, "target_match": targetMatchers.redacted,
+                 "equal": .array(equal.map(JSONValue.string))])
+    }
+}
+
 extension RouteConfig {
     var redacted: JSONValue {
-        var match: [String: JSONValue] = [:]
-        for matcher in matchers {
-            switch matcher.test {
-            case .equals(let value): match[matcher.label] = .string(value)
-            case .matches(let pattern): match[matcher.label] = .string("=~ \(pattern)")
-            }
-        }
         var members: [String: JSONValue] = [
-            "match": .object(match), "receivers": .array(receivers.map(JSONValue.string)),
+            "match": matchers.redacted, "receivers": .array(receivers.map(JSONValue.string)),
             "continue": .bool(`continue`), "group_by": .array(groupBy.map(JSONValue.string)),
         ]
         if let repeatInterval { members["repeat_interval"] = .string(DurationText.format(repeatInterval)) }

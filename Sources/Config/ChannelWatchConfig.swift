@@ -23,11 +23,13 @@ public struct ChannelWatchConfig: Sendable {
     /// `host:port` where 360dialog's partner webhooks are received; `nil` (the default) disables
     /// it. Separate from ``listen`` so that the public endpoint exposes nothing else.
     public var webhookListen: String?
+    /// While a source alert fires, matching target events are not delivered.
+    public var inhibitRules: [InhibitRuleConfig]
 
     public init(file: String = "(in code)", partners: [PartnerConfig], database: DatabaseConfig,
                 poll: PollConfig = PollConfig(), rules: [String], listen: String? = nil,
                 receivers: [ReceiverConfig] = [], routes: [RouteConfig] = [], maxDeliveryAge: Duration = .seconds(86_400),
-                webhookListen: String? = nil) {
+                webhookListen: String? = nil, inhibitRules: [InhibitRuleConfig] = []) {
         self.file = file
         self.partners = partners
         self.database = database
@@ -38,6 +40,7 @@ public struct ChannelWatchConfig: Sendable {
         self.routes = routes
         self.maxDeliveryAge = maxDeliveryAge
         self.webhookListen = webhookListen
+        self.inhibitRules = inhibitRules
     }
 }
 

@@ -93,23 +93,7 @@ extension ConfigReadingContext {
     func readRoute(_ node: Node) -> RouteConfig? {
         let reader = MappingReader(node, file: file, what: "a route", collector: collector)
         guard reader.isValid else { return nil }
-        var matchers: [LabelMatcher] = []
-        if let matchNode = reader.value("match") {
-            let match = MappingReader(matchNode, file: file, what: "'match'", collector: collector)
-            for label in match.keys {
-                guard let raw = match.string(label) else { continue }
-                let trimmed = raw.trimmingCharacters(in: .whitespaces)
-                if trimmed.hasPrefix("=~") {
-                    let pattern = String(trimmed.dropFirst(2)).trimmingCharacters(in: .whitespaces)
-                    if (try? NSRegularExpression(pattern: "^(?:\(pattern))$")) == nil {
-                        collector.add(match.value(label)!.diagnostic("route match '\(label)': invalid regular expression '\(pattern)'", file: file))
-                    }
-                    matchers.append(LabelMatcher(label: label, test: .matches(pattern: pattern)))
-                } else {
-                    matchers.append(LabelMatcher(label: label, test: .equals(raw)))
-                }
-            }
-        }
+        let matchers = reader.value("match").map { readMatchers($0, key: "match", owner: "route match") } ?? []
         let receivers = stringList(reader, "receivers") ?? []
         if reader.value("receivers") == nil { reader.reportMissing("receivers") }
         let shouldContinue = reader.bool("continue") ?? false
@@ -118,6 +102,37 @@ extension ConfigReadingContext {
         reader.finish()
         return RouteConfig(matchers: matchers, receivers: receivers, continue: shouldContinue,
                            groupBy: groupBy, repeatInterval: repeatInterval)
+    }
+
+    /// A `label: value` / `label: "=~ regex"` mapping; an invalid regular expression is reported at its value.
+    func readMatchers(_ node: Node, key: String, owner: String) -> [LabelMatcher] {
+        let match = MappingReader(node, file: file, what: "'\(key)'", collector: collector)
+        var matchers: [LabelMatcher] = []
+        for label in match.keys {
+            guard let raw = match.string(label) else { continue }
+            let matcher = LabelMatcher(label: label, written: raw)
+            if case .matches(let pattern) = matcher.test, (try? NSRegularExpression(pattern: "^(?:\(pattern))$")) == nil {
+                collector.add(match.value(label)!.diagnostic("\(owner) '\(label)': invalid regular expression '\(pattern)'", file: file))
+            }
+            matchers.append(matcher)
+        }
+        return matchers
+    }
+
+    func readInhibitRule(_ node: Node) -> InhibitRuleConfig? {
+        let reader = MappingReader(node, file: file, what: "an inhibit rule", collector: collector)
+        guard reader.isValid else { return nil }
+        let source = reader.value("source_match").map { readMatchers($0, key: "source_match", owner: "inhibit rule source_match") }
+        let target = reader.value("target_match").map { readMatchers($0, key: "target_match", owner: "inhibit rule target_match") }
+        if source == nil { reader.reportMissing("source_match") }
+        if target == nil { reader.reportMissing("target_match") }
+        let equal = stringList(reader, "equal") ?? []
+        reader.finish()
+        if let source, source.isEmpty, let node = reader.value("source_match") {
+            collector.add(node.diagnostic("inhibit rule: 'source_match' needs at least one label, or every alert would inhibit", file: file))
+        }
+        guard let source, let target else { return nil }
+        return InhibitRuleConfig(sourceMatchers: source, targetMatchers: target, equal: equal)
     }
 
     func checkRoutes(_ routes: [(value: RouteConfig, node: Node)], receivers: [ReceiverConfig]) {

@@ -19,6 +19,7 @@ struct ConfigReadingContext {
         let listen = string(reader, "listen") ?? "127.0.0.1:9464"
         let receivers = list(reader, "receivers") { readReceiver($0) }
         let routes = list(reader, "routes") { readRoute($0) }
+        let inhibitRules = list(reader, "inhibit_rules") { readInhibitRule($0) }
         let maxDeliveryAge = reader.duration("max_delivery_age") ?? .seconds(86_400)
         let webhookListen = string(reader, "webhook_listen") ?? ""
         reader.finish()
@@ -41,7 +42,7 @@ struct ConfigReadingContext {
             file: file, partners: partners.map(\.value), database: database, poll: poll,
             rules: rules, listen: listen.isEmpty ? nil : listen,
             receivers: receivers.map(\.value), routes: routes.map(\.value), maxDeliveryAge: maxDeliveryAge,
-            webhookListen: webhookListen.isEmpty ? nil : webhookListen)
+            webhookListen: webhookListen.isEmpty ? nil : webhookListen, inhibitRules: inhibitRules.map(\.value))
     }
 
     // MARK: - Values with ${VAR} expansion

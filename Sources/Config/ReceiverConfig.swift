@@ -1,3 +1,4 @@
+import Foundation
 /// A named destination for notifications.
 public struct ReceiverConfig: Sendable {
     /// The name routes refer to.
@@ -100,9 +101,46 @@ public struct LabelMatcher: Sendable {
         self.test = test
     }
 
+    /// Reads the written form: `=~ regex` (spaces around it ignored) is a regular expression,
+    /// anything else an exact value.
+    public init(label: String, written: String) {
+        self.label = label
+        let trimmed = written.trimmingCharacters(in: .whitespaces)
+        if trimmed.hasPrefix("=~") {
+            test = .matches(pattern: String(trimmed.dropFirst(2)).trimmingCharacters(in: .whitespaces))
+        } else {
+            test = .equals(written)
+        }
+    }
+
+    /// The written form: the value, or `=~ regex`.
+    public var written: String {
+        switch test {
+        case .equals(let value): value
+        case .matches(let pattern): "=~ \(pattern)"
+        }
+    }
+
     /// Equality or a regular expression.
-    public enum Test: Sendable {
+    public enum Test: Sendable, Equatable {
         case equals(String)
         case matches(pattern: String)
+    }
+}
+
+/// One inhibition rule: while an alert matching ``sourceMatchers`` fires, events matching
+/// ``targetMatchers`` whose ``equal`` labels have the same values are not delivered.
+public struct InhibitRuleConfig: Sendable {
+    /// What the inhibiting (firing) alert's labels must match.
+    public var sourceMatchers: [LabelMatcher]
+    /// What the inhibited event's labels must match.
+    public var targetMatchers: [LabelMatcher]
+    /// Labels whose values must be the same on both; absent on both counts as the same.
+    public var equal: [String]
+
+    public init(sourceMatchers: [LabelMatcher], targetMatchers: [LabelMatcher], equal: [String] = []) {
+        self.sourceMatchers = sourceMatchers
+        self.targetMatchers = targetMatchers
+        self.equal = equal
     }
 }

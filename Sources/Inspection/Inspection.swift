@@ -45,11 +45,26 @@ public struct Inspection: Sendable {
         public var resolvedAt: Date?
         public var summary: String
         public var phoneNumber: String?
+        /// Whether its firing was held back (silenced or inhibited) and not notified yet.
+        public var heldBack: Bool
+        /// The silences that held its firing back, if any.
+        public var silencedBy: [UUID]
+        /// The alert (`rule/channel_id`) that inhibited its firing, if one did.
+        public var inhibitedBy: String?
 
         enum CodingKeys: String, CodingKey {
             case id, rule, severity, status, summary
             case partnerID = "partner_id", channelID = "channel_id", startedAt = "started_at"
-            case resolvedAt = "resolved_at", phoneNumber = "phone_number"
+            case resolvedAt = "resolved_at", phoneNumber = "phone_number", heldBack = "held_back"
+            case silencedBy = "silenced_by", inhibitedBy = "inhibited_by"
+        }
+
+        /// `notified`, `held back: silenced`, `held back: inhibited by waba_banned/c1`, or `notified late`
+        /// once a held-back firing was released.
+        public var notification: String {
+            guard heldBack else { return silencedBy.isEmpty && inhibitedBy == nil ? "notified" : "notified late" }
+            if let inhibitedBy { return "held back: inhibited by \(inhibitedBy)" }
+            return silencedBy.isEmpty ? "held back" : "held back: silenced"
         }
     }
 
@@ -57,7 +72,8 @@ public struct Inspection: Sendable {
     public func alerts(_ filter: Filter) async throws -> [AlertRow] {
         let rows = try await database.query("""
             SELECT a.id, a.partner_id, a.channel_id, a.rule, a.severity, a.status, a.started_at, a.resolved_at,
-                   e.summary, e.channel->>'phone_number' AS phone_number
+                   e.summary, e.channel->>'phone_number' AS phone_number, a.held_back,
+                   COALESCE(e.silenced_by::text[], '{}') AS silenced_by, e.inhibited_by
             FROM alerts a JOIN events e ON e.id = a.fired_event_id
             WHERE ($1::text IS NULL OR a.partner_id = $1) AND ($2::text IS NULL OR a.channel_id = $2)
               AND ($3::text IS NULL OR a.rule = $3) AND ($4::text IS NULL OR a.status = $4)
@@ -69,19 +85,58 @@ public struct Inspection: Sendable {
                      channelID: try row.decode(String.self, "channel_id"), rule: try row.decode(String.self, "rule"),
                      severity: try row.decode(Severity.self, "severity"), status: try row.decode(FactStatus.self, "status"),
                      startedAt: try row.decode(Date.self, "started_at"), resolvedAt: try row.decode(Date?.self, "resolved_at"),
-                     summary: try row.decode(String.self, "summary"), phoneNumber: try row.decode(String?.self, "phone_number"))
+                     summary: try row.decode(String.self, "summary"), phoneNumber: try row.decode(String?.self, "phone_number"),
+                     heldBack: try row.decode(Bool.self, "held_back"),
+                     silencedBy: try row.decode([String].self, "silenced_by").compactMap(UUID.init(uuidString:)),
+                     inhibitedBy: try row.decode(String?.self, "inhibited_by"))
+        }
+    }
+
+    /// One event as `events` lists it: the event as receivers see it, and whether it was sent.
+    public struct EventRow: Encodable, Sendable {
+        public var event: AlertEvent
+        /// Whether a delivery was queued for it when it was recorded.
+        public var notified: Bool
+        /// Active silences that held it back.
+        public var silencedBy: [UUID]
+        /// The firing alert (`rule/channel_id`) that inhibited it.
+        public var inhibitedBy: String?
+
+        enum CodingKeys: String, CodingKey {
+            case notified, silencedBy = "silenced_by", inhibitedBy = "inhibited_by"
+        }
+
+        /// The event's own keys (as in a webhook payload), then `notified`, `silenced_by`, `inhibited_by`.
+        public func encode(to encoder: any Encoder) throws {
+            try event.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(notified, forKey: .notified)
+            try container.encode(silencedBy, forKey: .silencedBy)
+            try container.encode(inhibitedBy, forKey: .inhibitedBy)
+        }
+
+        /// `sent`, `silenced`, `inhibited by waba_banned/c1`, or `not sent` (a baseline first poll,
+        /// a resolve whose firing was held back, a rule without send_resolved).
+        public var delivery: String {
+            if notified { return "sent" }
+            if let inhibitedBy { return "inhibited by \(inhibitedBy)" }
+            return silencedBy.isEmpty ? "not sent" : "silenced"
         }
     }
 
     /// Events, newest first.
-    public func events(_ filter: Filter) async throws -> [AlertEvent] {
+    public func events(_ filter: Filter) async throws -> [EventRow] {
         try await database.query("""
-            SELECT \(AlertEvent.columns) FROM events
+            SELECT \(AlertEvent.columns), notified, COALESCE(silenced_by::text[], '{}') AS silenced_by, inhibited_by FROM events
             WHERE ($1::text IS NULL OR partner_id = $1) AND ($2::text IS NULL OR channel_id = $2)
               AND ($3::text IS NULL OR rule = $3) AND ($4::text IS NULL OR status = $4)
               AND ($5::timestamptz IS NULL OR observed_at >= $5)
             ORDER BY observed_at DESC, channel_id, rule LIMIT $6
-            """, filter.parameters).map(AlertEvent.init(row:))
+            """, filter.parameters).map { row in
+                EventRow(event: try AlertEvent(row: row), notified: try row.decode(Bool.self, "notified"),
+                         silencedBy: try row.decode([String].self, "silenced_by").compactMap(UUID.init(uuidString:)),
+                         inhibitedBy: try row.decode(String?.self, "inhibited_by"))
+            }
     }
 
     /// One delivery as `deliveries` lists it — never its payload's secrets (it has none) nor the receiver's URL.

@@ -19,6 +19,9 @@ public struct DeliveryWorker: Sendable {
     /// Deliveries sent at once to one receiver, by receiver name (the receiver's `concurrency`);
     /// a receiver not named here gets ``defaultReceiverConcurrency``.
     public var receiverConcurrency: [String: Int] = [:]
+    /// Which due reminders' events are withheld now (silenced or inhibited), asked inside the
+    /// transaction that queues them; nil withholds none.
+    public var remindersWithheld: Reminders.Withheld?
 
     /// 64 unless `CHANNELWATCH_DELIVERY_CONCURRENCY` says otherwise.
     public static var defaultConcurrency: Int {
@@ -64,7 +67,7 @@ public struct DeliveryWorker: Sendable {
     /// grace is over) no send starts, and claims not sent or cut short are handed back.
     public func deliverDue(batchSize: Int = 64, keepClaiming: @Sendable () -> Bool = { true }) async throws -> Summary {
         var summary = Summary()
-        summary.reminders = try await Reminders.queueDue(database: outbox.database)
+        summary.reminders = try await Reminders.queueDue(database: outbox.database, withheld: remindersWithheld)
         var pass = Pass(batchSize: batchSize, concurrency: concurrency,
                         receiverLimits: receivers.keys.reduce(into: [:]) { $0[$1] = concurrency(of: $1) }, receiverOf: \.receiver)
         let tally = try await withThrowingTaskGroup(of: Step.self) { group -> Pass.Tally in

@@ -28,9 +28,14 @@ public enum Reminders {
             """, [.textArray(eventIDs), .textArray(receivers), .textArray(groups), .textArray(intervals)])
     }
 
+    /// The ids of the events (of due reminders) that are not to be sent now, asked inside the
+    /// transaction that queues the reminders.
+    public typealias Withheld = @Sendable (_ events: [AlertEvent], _ connection: PostgresConnection) async throws -> Set<UUID>
+
     /// Queues a reminder delivery for every due (alert, receiver), grouped per (receiver, group
     /// key); returns how many deliveries were queued. Safe with several workers (SKIP LOCKED).
-    public static func queueDue(database: PostgresClient) async throws -> Int {
+    /// A reminder whose event is `withheld` (silenced, inhibited) is skipped for this interval.
+    public static func queueDue(database: PostgresClient, withheld: Withheld? = nil) async throws -> Int {
         try await database.transaction { connection in
             let due = try await connection.query("""
                 WITH due AS (
@@ -48,7 +53,9 @@ public enum Reminders {
             let events = try await connection.query(
                 "SELECT \(AlertEvent.columns) FROM events WHERE id = ANY($1::uuid[]) ORDER BY observed_at, channel_id",
                 [.textArray(eventIDs)]).map(AlertEvent.init(row:))
-            let byID = Dictionary(events.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            let skipped = try await withheld?(events, connection) ?? []
+            let byID = Dictionary(events.filter { !skipped.contains($0.id) }.map { ($0.id, $0) },
+                                  uniquingKeysWith: { first, _ in first })
             let planned = Grouping.collect(try due.compactMap { row -> (receiver: String, groupKey: String, event: AlertEvent)? in
                 guard let event = byID[try row.decode(UUID.self, "fired_event_id")] else { return nil }
                 return (try row.decode(String.self, "receiver"), try row.decode(String.self, "group_key"), event)

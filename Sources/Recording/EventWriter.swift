@@ -1,4 +1,5 @@
 import Alerting
+import Config
 import Outbox
 import Foundation
 import JSON
@@ -13,6 +14,11 @@ struct EventWriter {
     let router: Router
     /// Whether events added now are notified (false while recording a baseline first poll).
     var notify = true
+    /// While a source alert fires, matching target events are held back.
+    var inhibitRules: [InhibitRuleConfig] = []
+    /// Whether the flush also notifies the partner's held-back alerts that nothing suppresses
+    /// any more. Only a recorder that knows the inhibition rules may (a delivery_dead writer does not).
+    var releasesHeldBack = false
 
     private(set) var events: [AlertEvent] = []
     private var notified: [Bool] = []
@@ -82,16 +88,33 @@ struct EventWriter {
         writtenCount = events.count
     }
 
-    /// Writes the events not yet written, alert changes and deliveries; returns the events and
-    /// the number of deliveries.
-    mutating func flush(pollID: Int64?, on connection: PostgresConnection) async throws -> (events: [AlertEvent], deliveries: Int) {
-        guard !events.isEmpty else { return ([], 0) }
+    /// What a flush wrote.
+    struct Flushed {
+        /// Every event of the poll, held back or not.
+        var events: [AlertEvent]
+        /// Deliveries queued.
+        var deliveries: Int
+        /// Events held back by silences and inhibition, and held-back alerts released.
+        var suppression: SuppressionCounts
+    }
+
+    /// Writes the events not yet written, alert changes and deliveries. Silenced and inhibited
+    /// events are recorded but get no delivery; alerts whose suppression ended are notified once.
+    mutating func flush(pollID: Int64?, on connection: PostgresConnection) async throws -> Flushed {
+        guard !events.isEmpty || releasesHeldBack else { return Flushed(events: [], deliveries: 0, suppression: SuppressionCounts()) }
         try await writeEvents(pollID: pollID, on: connection)
-        let toNotify = zip(events, notified).filter(\.1).map(\.0)
+        let decider = try await loadDecider(on: connection)
+        var (toNotify, counts) = try await holdBackSuppressed(zip(events, notified).filter(\.1).map(\.0), decider: decider,
+                                                              on: connection)
+        if releasesHeldBack {
+            let released = try await releaseEnded(decider: decider, on: connection)
+            counts.released = released.count
+            toNotify += released
+        }
         let planned = Grouping.plan(events: toNotify, router: router)
         try await DeliveryWriter.insert(planned, on: connection)
         try await Reminders.remember(toNotify, router: router, on: connection)
-        return (events, planned.count)
+        return Flushed(events: events, deliveries: planned.count, suppression: counts)
     }
 
     private func insertEvents(_ range: Range<Int>, pollID: Int64?, on connection: PostgresConnection) async throws {

@@ -21,12 +21,24 @@ public struct PollRecorder: Sendable {
     public let router: Router
     /// Identifies the loaded rules; when it differs from the one stored for a partner, all its channels are re-evaluated.
     public let rulesFingerprint: String
+    /// While a source alert fires, matching target events are recorded but not delivered.
+    public let inhibitRules: [InhibitRuleConfig]
 
-    public init(database: PostgresClient, engine: RuleEngine, router: Router, rulesFingerprint: String) {
+    public init(database: PostgresClient, engine: RuleEngine, router: Router, rulesFingerprint: String,
+                inhibitRules: [InhibitRuleConfig] = []) {
         self.database = database
         self.engine = engine
         self.router = router
         self.rulesFingerprint = rulesFingerprint
+        self.inhibitRules = inhibitRules
+    }
+
+    /// A writer of this recorder's events: its routes and inhibition rules, releasing held-back alerts.
+    func eventWriter(partnerID: String, observedAt: Date) -> EventWriter {
+        var writer = EventWriter(partnerID: partnerID, observedAt: observedAt, router: router)
+        writer.inhibitRules = inhibitRules
+        writer.releasesHeldBack = true
+        return writer
     }
 
     /// Which channels a poll read.
@@ -56,6 +68,8 @@ public struct PollRecorder: Sendable {
         public var deliveries: Int
         /// Whether this was the partner's first complete poll.
         public var firstPoll: Bool
+        /// Events held back by silences and inhibition, and held-back alerts notified now.
+        public var suppression = SuppressionCounts()
     }
 
     /// Records `poll`; throws (and writes nothing) if any statement fails. With `commit: false`
@@ -125,7 +139,7 @@ public struct PollRecorder: Sendable {
     private func recordInTransaction(_ stream: ObservedPollStream, _ options: Options, abandoned: @Sendable () -> Bool,
                                      on connection: PostgresConnection) async throws -> Outcome {
         let partner = try await PartnerStateRow.lock(stream.partnerID, on: connection)
-        var writer = EventWriter(partnerID: stream.partnerID, observedAt: stream.observedAt, router: router)
+        var writer = eventWriter(partnerID: stream.partnerID, observedAt: stream.observedAt)
         let isFirst = partner.lastCompletePollAt == nil
         // First poll in baseline mode: record what already holds as firing, notify nobody.
         writer.notify = !(isFirst && options.firstPoll == .baseline)
@@ -183,6 +197,7 @@ public struct PollRecorder: Sendable {
         let written = try await writer.flush(pollID: pollID, on: connection)
         outcome.events = written.events
         outcome.deliveries = written.deliveries
+        outcome.suppression = written.suppression
         try await completePoll(pollID, poll, changed: outcome.changedChannels, events: written.events.count, on: connection)
         try await options.beforeCommit?(connection, outcome)
         if !options.commit { throw DryRunRollback(outcome: outcome) }

@@ -39,7 +39,7 @@ public struct WebhookEventRecorder: Sendable {
     public func record(_ inputs: [Input], partnerID: String, on connection: PostgresConnection) async throws -> (events: Int, deliveries: Int) {
         guard hasRules, !inputs.isEmpty else { return (0, 0) }
         let observedAt = Date()
-        var writer = EventWriter(partnerID: partnerID, observedAt: observedAt, router: recorder.router)
+        var writer = recorder.eventWriter(partnerID: partnerID, observedAt: observedAt)
         var seen = Set<String>()
         let context = EvaluationContext(partnerID: partnerID, observedAt: observedAt)
         for input in inputs {

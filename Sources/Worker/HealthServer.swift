@@ -13,15 +13,19 @@ public final class HealthServer: Sendable {
     private let logger: Logger
     private let readiness: ReadinessCheck
     private let metrics: WorkerMetrics
+    private let silences: SilenceAPI?
     /// Set by ``stop()``: the socket errors that closing causes are then not failures.
     private let stopping = LockedBox(false)
 
-    /// A server on `address` answering from `readiness` and `metrics`; call ``run()`` to serve.
-    public init(address: ListenAddress, readiness: ReadinessCheck, metrics: WorkerMetrics, logger: Logger) throws {
+    /// A server on `address` answering from `readiness` and `metrics`, and the silence API when
+    /// `silences` is given; call ``run()`` to serve.
+    public init(address: ListenAddress, readiness: ReadinessCheck, metrics: WorkerMetrics, silences: SilenceAPI? = nil,
+                logger: Logger) throws {
         self.address = address
         self.logger = logger
         self.readiness = readiness
         self.metrics = metrics
+        self.silences = silences
         if address.isIPv6 {
             server = HTTPServer(address: try .inet6(ip6: address.host, port: address.port), logger: .disabled)
         } else {
@@ -32,7 +36,8 @@ public final class HealthServer: Sendable {
     /// Serves until the task is cancelled or ``stop()`` is called; throws if the address cannot be bound.
     public func run() async throws {
         await addRoutes()
-        logger.info("serving /healthz, /readyz and /metrics", metadata: ["listen": "\(address)"])
+        logger.info(silences == nil ? "serving /healthz, /readyz and /metrics" : "serving /healthz, /readyz, /metrics and /api/v1/silences",
+                    metadata: ["listen": "\(address)"])
         do {
             try await server.run()
         } catch is CancellationError {
@@ -73,6 +78,47 @@ public final class HealthServer: Sendable {
         await server.appendRoute("GET /metrics") { _ in
             HTTPResponse(statusCode: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                          body: Data(metrics.prometheusText().utf8))
+        }
+        if let silences { await addSilenceRoutes(silences) }
+    }
+
+    private func addSilenceRoutes(_ api: SilenceAPI) async {
+        let logger = self.logger
+        let answer = Self.response
+        await server.appendRoute("GET /api/v1/silences") { request in
+            answer(await api.list(includeExpired: request.query["expired"] == "true"))
+        }
+        await server.appendRoute("POST /api/v1/silences") { request in
+            let declared = request.headers[.contentLength].flatMap(Int.init) ?? 0
+            guard declared <= SilenceAPI.maximumBodyBytes else {
+                return answer(await api.create(body: Data(count: declared), contentType: request.headers[.contentType],
+                                               fromLoopback: Self.isLoopback(request.remoteAddress)))
+            }
+            let result = await api.create(body: try await request.bodyData, contentType: request.headers[.contentType],
+                                          fromLoopback: Self.isLoopback(request.remoteAddress))
+            if result.status == 201 { logger.notice("silence created through the API", metadata: ["body": "\(String(decoding: result.body, as: UTF8.self))"]) }
+            return answer(result)
+        }
+        await server.appendRoute("DELETE /api/v1/silences/:id") { request in
+            let result = await api.expire(id: request.routeParameters["id"] ?? "", fromLoopback: Self.isLoopback(request.remoteAddress))
+            if result.status == 200 { logger.notice("silence expired through the API", metadata: ["id": "\(request.routeParameters["id"] ?? "")"]) }
+            return answer(result)
+        }
+    }
+
+    @Sendable private static func response(_ answer: SilenceAPI.Answer) -> HTTPResponse {
+        HTTPResponse(statusCode: HTTPStatusCode(answer.status, phrase: ""), headers: [.contentType: "application/json"],
+                     body: answer.body)
+    }
+
+    /// Whether a peer is on loopback (127.0.0.0/8, ::1, or IPv4-mapped 127.x); the socket's own
+    /// address, never a forwarded-for header.
+    static func isLoopback(_ address: HTTPRequest.Address?) -> Bool {
+        switch address {
+        case .ip4(let ip, _)?: ip.hasPrefix("127.")
+        case .ip6(let ip, _)?: ip == "::1" || ip.lowercased().hasPrefix("::ffff:127.")
+        case .unix?: true
+        case nil: false
         }
     }
 

@@ -91,11 +91,13 @@ extension PartnerPollLoop {
         let observed = await stream.summary.value
         let duration = ContinuousClock.now - started
         metrics.recordInboundReread(partner: partnerID, complete: outcome.complete)
+        metrics.recordSuppression(outcome.suppression)
         var metadata: Logger.Metadata = [
             "partner": "\(partnerID)", "inbound_events": "\(events.count)", "channels": "\(plan.channelIDs.count)",
             "changed": "\(outcome.changedChannels)", "events": "\(outcome.events.count)",
             "deliveries": "\(outcome.deliveries)", "duration": "\(String(format: "%.3f", duration.seconds))s",
         ]
+        metadata.merge(outcome.suppression.logMetadata) { _, new in new }
         guard outcome.complete else {
             let reason = observed.failure?.message ?? "incomplete"
             let givenUp = try await InboundInbox.markAttemptFailed(Array(plan.channelsByEvent.keys), reason: reason, on: connection)

@@ -214,6 +214,7 @@ public final class PartnerPollLoop: Sendable {
             let duration = ContinuousClock.now - started
             metrics.recordPoll(partner: partnerID, complete: outcome.complete, channels: observed.channelCount,
                                duration: duration, events: outcome.events)
+            metrics.recordSuppression(outcome.suppression)
             logSummary(observed, outcome: outcome, duration: duration)
             if outcome.deliveries > 0 { wakeDelivery() }
             return .recorded(outcome)
@@ -277,6 +278,7 @@ public final class PartnerPollLoop: Sendable {
             "deliveries": "\(outcome.deliveries)", "duration": "\(String(format: "%.3f", duration.seconds))s",
             "complete": "\(outcome.complete)",
         ]
+        metadata.merge(outcome.suppression.logMetadata) { _, new in new }
         if let failure = poll.failure {
             metadata["reason"] = "\(failure.message)"
             if let status = failure.httpStatus { metadata["http_status"] = "\(status)" }

@@ -2,8 +2,10 @@ import Primitives
 import Alerting
 import CoreMetrics
 import Foundation
+import Logging
 import Metrics
 import Prometheus
+import Recording
 
 /// The worker's metrics, recorded through swift-metrics into a Prometheus registry that this
 /// value owns, and rendered by ``prometheusText()`` for `GET /metrics`.
@@ -28,6 +30,11 @@ public final class WorkerMetrics: Sendable {
         public static let channels = "channelwatch_channels"
         /// Events recorded, by `rule` and `status`.
         public static let events = "channelwatch_events_total"
+        /// Events recorded but not delivered, by `reason` (`silenced`, `inhibited`).
+        public static let suppressed = "channelwatch_events_suppressed_total"
+        /// Alerts whose firing was held back and that were notified once their silence ended or
+        /// their inhibiting alert resolved.
+        public static let released = "channelwatch_alerts_released_total"
         /// Open alerts, by `rule` (read from the database).
         public static let alertsFiring = "channelwatch_alerts_firing"
         /// Delivery attempts, by `receiver` and `outcome` (`delivered`, `retry`, `dead`).
@@ -57,8 +64,8 @@ public final class WorkerMetrics: Sendable {
         public static let inboundToNotification = "channelwatch_inbound_to_notification_seconds"
 
         /// Every metric the worker exports from its start.
-        public static let all = [polls, pollDuration, channels, events, alertsFiring, deliveries, queueDepth,
-                                 oldestPendingAge, deliveryLatency]
+        public static let all = [polls, pollDuration, channels, events, suppressed, released, alertsFiring, deliveries,
+                                 queueDepth, oldestPendingAge, deliveryLatency]
     }
 
     /// Metrics in a fresh registry.
@@ -84,6 +91,7 @@ public final class WorkerMetrics: Sendable {
         // Unlabelled gauges exist from the start, so a scrape before the first refresh shows them.
         Gauge(label: Name.queueDepth, factory: factory).record(0)
         Gauge(label: Name.oldestPendingAge, factory: factory).record(0)
+        recordSuppression(SuppressionCounts())
     }
 
     private static let processMetrics = LockedBox<WorkerMetrics?>(nil)
@@ -112,6 +120,13 @@ public final class WorkerMetrics: Sendable {
             Counter(label: Name.events, dimensions: [("rule", event.rule), ("status", event.status.rawValue)], factory: factory)
                 .increment()
         }
+    }
+
+    /// Counts the events a recording held back and the held-back alerts it notified.
+    public func recordSuppression(_ counts: SuppressionCounts) {
+        Counter(label: Name.suppressed, dimensions: [("reason", "silenced")], factory: factory).increment(by: counts.silenced)
+        Counter(label: Name.suppressed, dimensions: [("reason", "inhibited")], factory: factory).increment(by: counts.inhibited)
+        Counter(label: Name.released, factory: factory).increment(by: counts.released)
     }
 
     /// Counts one request to the inbound listener. Event names come from authenticated partners
@@ -189,5 +204,16 @@ extension Metrics.Timer {
     func recordInterval(_ duration: Duration) {
         let (seconds, attoseconds) = duration.components
         recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+}
+
+extension SuppressionCounts {
+    /// `silenced`, `inhibited`, `released` for a poll's log line, only those that are not zero.
+    var logMetadata: Logger.Metadata {
+        var metadata: Logger.Metadata = [:]
+        if silenced > 0 { metadata["silenced"] = "\(silenced)" }
+        if inhibited > 0 { metadata["inhibited"] = "\(inhibited)" }
+        if released > 0 { metadata["released"] = "\(released)" }
+        return metadata
     }
 }

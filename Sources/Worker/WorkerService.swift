@@ -1,5 +1,6 @@
 import Alerting
 import Outbox
+import Recording
 import Config
 import Foundation
 import Logging
@@ -53,8 +54,12 @@ public final class WorkerService: Service, Sendable {
             outboxOwner: outboxOwner, metrics: metrics, logger: logger))
         if let listen = config.listen {
             let readiness = ReadinessCheck(database: database, settings: settings)
+            let settings = self.settings
+            let silences = SilenceAPI(store: SilenceStore(database: database)) { request, now in
+                request.validate(now: now, rules: settings.settings.recorder.engine.rules)
+            }
             healthServer = try HealthServer(address: try ListenAddress(parsing: listen), readiness: readiness,
-                                            metrics: metrics, logger: logger)
+                                            metrics: metrics, silences: silences, logger: logger)
         } else {
             healthServer = nil
         }

@@ -30,10 +30,11 @@ public struct WorkerSettings: Sendable {
                 outboxOwner: String = Outbox.defaultOwner, metrics: WorkerMetrics, logger: Logger) {
         let router = Router(routes: config.routes)
         let recorder = PollRecorder(database: database, engine: RuleEngine(rules: rules.ruleSet), router: router,
-                                    rulesFingerprint: rules.fingerprint)
+                                    rulesFingerprint: rules.fingerprint, inhibitRules: config.inhibitRules)
         let metered = receivers.map { MeteredReceiver($0, metrics: metrics) as any Receiver }
         var deliveryWorker = DeliveryWorker(outbox: Outbox(database: database, owner: outboxOwner), receivers: metered,
                                             router: router, maxAge: config.maxDeliveryAge, logger: logger)
+        deliveryWorker.remindersWithheld = ReminderSuppression.withheld(inhibitRules: config.inhibitRules)
         deliveryWorker.receiverConcurrency = config.receivers.reduce(into: [:]) { limits, receiver in
             limits[receiver.name] = receiver.concurrency
         }

@@ -14,7 +14,7 @@ struct ChannelWatch: AsyncParsableCommand {
         subcommands: [
             DemoCommand.self, RunCommand.self, PollCommand.self, DeliverCommand.self, CheckCommand.self,
             RulesCommand.self, MigrateCommand.self, AlertsCommand.self, EventsCommand.self, DeliveriesCommand.self,
-            WebhooksCommand.self, NotifyTestCommand.self, SimulateCommand.self, PruneCommand.self, BenchCommand.self,
+            WebhooksCommand.self, SilenceCommand.self, NotifyTestCommand.self, SimulateCommand.self, PruneCommand.self, BenchCommand.self,
             VersionCommand.self,
         ]
     )

@@ -19,8 +19,10 @@ struct AlertsCommand: AsyncParsableCommand {
         let rows = try await withDatabase(try config.databaseConfiguration(), logger: commandLogger("channelwatch")) {
             try await Inspection(database: $0).alerts(filters.filter(status: status.storedStatus))
         }
-        try Listing.print(rows, json: output.json, header: ["STARTED", "STATUS", "SEVERITY", "RULE", "PARTNER", "CHANNEL", "PHONE", "SUMMARY"]) {
-            [Listing.time($0.startedAt), $0.status.rawValue, $0.severity.rawValue, $0.rule, $0.partnerID, $0.channelID, $0.phoneNumber ?? "-", $0.summary]
+        try Listing.print(rows, json: output.json,
+                          header: ["STARTED", "STATUS", "SEVERITY", "RULE", "PARTNER", "CHANNEL", "PHONE", "NOTIFIED", "SUMMARY"]) {
+            [Listing.time($0.startedAt), $0.status.rawValue, $0.severity.rawValue, $0.rule, $0.partnerID, $0.channelID,
+             $0.phoneNumber ?? "-", $0.notification, $0.summary]
         }
     }
 }
@@ -38,9 +40,13 @@ struct EventsCommand: AsyncParsableCommand {
         let rows = try await withDatabase(try config.databaseConfiguration(), logger: commandLogger("channelwatch")) {
             try await Inspection(database: $0).events(filters.filter(status: status?.rawValue))
         }
-        try Listing.print(rows, json: output.json, header: ["OBSERVED", "STATUS", "RULE", "PARTNER", "CHANNEL", "PHONE", "FROM → TO", "SUMMARY"]) {
-            [Listing.time($0.observedAt), $0.status.rawValue, $0.rule, $0.partnerID, $0.channel.id.isEmpty ? "-" : $0.channel.id,
-             $0.channel.phoneNumber ?? "-", $0.from == nil && $0.to == nil ? "-" : "\($0.from ?? "∅") → \($0.to ?? "∅")", $0.summary]
+        try Listing.print(rows, json: output.json,
+                          header: ["OBSERVED", "STATUS", "RULE", "PARTNER", "CHANNEL", "PHONE", "FROM → TO", "DELIVERY", "SUMMARY"]) { row in
+            let event = row.event
+            return [Listing.time(event.observedAt), event.status.rawValue, event.rule, event.partnerID,
+                    event.channel.id.isEmpty ? "-" : event.channel.id, event.channel.phoneNumber ?? "-",
+                    event.from == nil && event.to == nil ? "-" : "\(event.from ?? "∅") → \(event.to ?? "∅")", row.delivery,
+                    event.summary]
         }
     }
 }

@@ -80,13 +80,13 @@ struct AlertingHarness {
     private(set) var clock = Date()
 
     static func make(function: String = #function, routes: [RouteConfig] = [RouteConfig(receivers: ["ops"])],
-                     rules: String = rulesYAML) async throws -> AlertingHarness {
+                     rules: String = rulesYAML, inhibitRules: [InhibitRuleConfig] = []) async throws -> AlertingHarness {
         let database = try await TestDatabase.create(function: function)
         try await migrate(database.client)
         let ruleSet = try RuleSet.parse([(file: "test-rules.yml", text: rules)])
         let router = Router(routes: routes)
         let recorder = PollRecorder(database: database.client, engine: RuleEngine(rules: ruleSet), router: router,
-                                    rulesFingerprint: Fingerprint.of([rules]))
+                                    rulesFingerprint: Fingerprint.of([rules]), inhibitRules: inhibitRules)
         return AlertingHarness(database: database, recorder: recorder, router: router)
     }
 
