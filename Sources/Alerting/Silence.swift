@@ -50,12 +50,6 @@ public struct Silence: Sendable, Equatable {
     }
 }
 
-extension LabelMatcher: Equatable {
-    public static func == (lhs: LabelMatcher, rhs: LabelMatcher) -> Bool {
-        lhs.label == rhs.label && lhs.test == rhs.test
-    }
-}
-
 extension Silence {
     /// A silence as `silence list --json` and `/api/v1/silences` show it.
     public struct Row: Codable, Sendable, Equatable {

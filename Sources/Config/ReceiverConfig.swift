@@ -90,7 +90,7 @@ public struct RouteConfig: Sendable {
 }
 
 /// `label: value` (equality) or `label: "=~ regex"` (full match of a regular expression).
-public struct LabelMatcher: Sendable {
+public struct LabelMatcher: Sendable, Equatable {
     /// The label's name, e.g. `severity`.
     public var label: String
     /// What the value must be.

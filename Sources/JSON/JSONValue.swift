@@ -53,6 +53,12 @@ extension JSONValue {
         return nil
     }
 
+    /// The items when this is an array.
+    public var arrayValue: [JSONValue]? {
+        if case .array(let items) = self { return items }
+        return nil
+    }
+
     /// The members when this is an object.
     public var objectValue: [String: JSONValue]? {
         if case .object(let members) = self { return members }

@@ -43,7 +43,10 @@ public struct SilenceStore: Sendable {
     }
 
     /// Ends a silence at `time`: an active one stops holding, a pending one never starts.
-    public func expire(_ id: UUID, at time: Date) async throws -> ExpireResult {
+    public func expire(_ id: UUID, at requested: Date) async throws -> ExpireResult {
+        // Whole milliseconds, rounded down: PostgreSQL keeps microseconds, and an end stored a
+        // fraction after `requested` would still count as active at `requested`.
+        let time = Date(timeIntervalSince1970: (requested.timeIntervalSince1970 * 1000).rounded(.down) / 1000)
         let rows = try await database.query("""
             UPDATE silences SET ends_at = $2, starts_at = LEAST(starts_at, $2)
             WHERE id = $1 AND ends_at > $2 RETURNING \(Self.columns)

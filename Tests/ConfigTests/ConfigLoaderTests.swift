@@ -27,6 +27,8 @@ import YAMLSupport
         routes:
           - {match: {severity: critical}, receivers: [ops-slack, oncall], group_by: [rule, waba_id]}
           - {receivers: [ops-slack], repeat_interval: 24h}
+        inhibit_rules:
+          - {source_match: {rule: waba_banned}, target_match: {severity: warning}, equal: [waba_id]}
         """
 
     static let environment = [
@@ -69,6 +71,38 @@ import YAMLSupport
         #expect(config.routes[0].groupBy == ["rule", "waba_id"])
         #expect(config.routes[1].groupBy == ["rule"])
         #expect(config.routes[1].repeatInterval == .seconds(86_400))
+        #expect(config.inhibitRules.count == 1)
+        #expect(config.inhibitRules[0].sourceMatchers == [LabelMatcher(label: "rule", test: .equals("waba_banned"))])
+        #expect(config.inhibitRules[0].equal == ["waba_id"])
+    }
+
+    @Test func inhibitRulesAreValidatedWithFileLineColumn() throws {
+        let base = """
+            partners:
+              - {id: p1, api_key: k}
+            inhibit_rules:
+
+            """
+        let found = try errors(base + """
+              - {source_match: {rule: waba_banned}, target_match: {rule: "=~("}, equal: [waba_id]}
+              - {target_match: {severity: warning}}
+              - {source_match: {}, target_match: {severity: warning}, equals: [waba_id]}
+            """)
+        #expect(found == [
+            "F:4:62: inhibit rule target_match 'rule': invalid regular expression '('",
+            "F:5:5: missing required key 'source_match'",
+            "F:6:20: inhibit rule: 'source_match' needs at least one label, or every alert would inhibit",
+            "F:6:59: unknown key 'equals' (did you mean 'equal'?)",
+        ])
+        let (result, _) = try load(base + """
+              - source_match: {rule: waba_banned}
+                target_match: {rule: "=~ quality_.*|availability_error"}
+                equal: [waba_id]
+            """)
+        let rule = try result.get().inhibitRules[0]
+        #expect(rule.targetMatchers == [LabelMatcher(label: "rule", test: .matches(pattern: "quality_.*|availability_error"))])
+        let redacted = String(decoding: try result.get().redacted.encoded(), as: UTF8.self)
+        #expect(redacted.contains(#""inhibit_rules":[{"equal":["waba_id"],"source_match":{"rule":"waba_banned"},"target_match":{"rule":"=~ quality_.*|availability_error"}}]"#))
     }
 
     @Test func redactedOutputHoldsNoSecret() throws {

@@ -139,3 +139,20 @@ enum RuleSetFixture {
         try RuleSet.parse([(file: "reloaded-rules.yml", text: yaml)])
     }
 }
+
+/// A request with a method and an optional body to 127.0.0.1:`port`; the answer's status and body.
+func httpSend(port: UInt16, _ method: String, _ path: String, body: String? = nil,
+              contentType: String? = "application/json") async throws -> HTTPGetResponse {
+    let configuration = URLSessionConfiguration.ephemeral
+    configuration.timeoutIntervalForRequest = 10
+    let session = URLSession(configuration: configuration)
+    defer { session.finishTasksAndInvalidate() }
+    var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+    request.httpMethod = method
+    if let body { request.httpBody = Data(body.utf8) }
+    if let contentType { request.setValue(contentType, forHTTPHeaderField: "Content-Type") }
+    let (data, response) = try await session.data(for: request)
+    let http = response as! HTTPURLResponse
+    return HTTPGetResponse(status: http.statusCode, contentType: http.value(forHTTPHeaderField: "Content-Type") ?? "",
+                           body: String(decoding: data, as: UTF8.self))
+}
