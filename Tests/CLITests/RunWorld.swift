@@ -31,7 +31,7 @@ struct RunWorld: Sendable {
                      poll: String = "{interval: 1s, jitter: 0s, timeout: 5s}",
                      cluster: PostgresCluster? = nil, firstRequests: [HTTPSinkAction] = [],
                      sinkAnswer: HTTPSinkAction = .ok, routes: String = "[{receivers: [hook]}]",
-                     webhook: String? = nil) async throws -> RunWorld {
+                     webhook: String? = nil, extraConfig: String = "") async throws -> RunWorld {
         let loaded = try ScenarioLoader.parse(scenario, file: "scenario.yml")
         let simulator = PartnerAPISimulator(scenario: loaded)
         try await simulator.start()
@@ -55,6 +55,7 @@ struct RunWorld: Sendable {
             receivers:
               - {name: hook, type: webhook, url: "\(sink.url("/hook"))"}
             routes: \(routes)
+            \(extraConfig)
             """
         try config.write(to: directory.appendingPathComponent("channelwatch.yml"), atomically: true, encoding: .utf8)
         return RunWorld(simulator: simulator, partnerID: partnerID, database: database, sink: sink, directory: directory)
@@ -82,10 +83,11 @@ struct RunWorld: Sendable {
     static func with(function: String = #function, scenario: String, rules: [String]? = nil,
                      poll: String = "{interval: 1s, jitter: 0s, timeout: 5s}", cluster: PostgresCluster? = nil,
                      firstRequests: [HTTPSinkAction] = [], sinkAnswer: HTTPSinkAction = .ok,
-                     routes: String = "[{receivers: [hook]}]", webhook: String? = nil,
+                     routes: String = "[{receivers: [hook]}]", webhook: String? = nil, extraConfig: String = "",
                      _ body: (RunWorld) async throws -> Void) async throws {
         let world = try await make(function: function, scenario: scenario, rules: rules, poll: poll, cluster: cluster,
-                                   firstRequests: firstRequests, sinkAnswer: sinkAnswer, routes: routes, webhook: webhook)
+                                   firstRequests: firstRequests, sinkAnswer: sinkAnswer, routes: routes, webhook: webhook,
+                                   extraConfig: extraConfig)
         do {
             try await body(world)
         } catch {
@@ -230,10 +232,15 @@ extension RunWorld {
 extension RunWorld {
     /// Runs `channelwatch poll` once with the world's config (its listen port is unused).
     func poll(extraEnvironment: [String: String] = [:]) async throws -> ProcessResult {
+        try await command(["poll"], extraEnvironment: extraEnvironment)
+    }
+
+    /// Runs `channelwatch ARGUMENTS --config <the world's config>` once.
+    func command(_ arguments: [String], extraEnvironment: [String: String] = [:]) async throws -> ProcessResult {
         var environment = ["CW_TEST_API_KEY": Self.apiKey, "CW_TEST_DATABASE": database.connectionString,
                            "CW_TEST_LISTEN_PORT": "1"]
         environment.merge(extraEnvironment) { _, new in new }
-        return try await ChannelWatchBinary.run(["poll", "--config", configFile.path], environment: environment,
+        return try await ChannelWatchBinary.run(arguments + ["--config", configFile.path], environment: environment,
                                                 in: directory)
     }
 }
