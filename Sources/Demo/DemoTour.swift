@@ -49,6 +49,10 @@ public struct DemoTour {
         public var rulesResolved: [String] = []
         /// From the change in the simulator to its notification, through a partner webhook.
         public var webhookSeconds: Double?
+        /// Events recorded but not sent because a silence matched them.
+        public var silenced = 0
+        /// Events recorded but not sent because a firing alert inhibited them.
+        public var inhibited = 0
     }
 
     private let options: Options
@@ -92,7 +96,8 @@ public struct DemoTour {
                               webhook: PartnerWebhookConfig(secrets: [Self.webhookSecret], debounce: .zero))
             },
             database: DatabaseConfig(url: options.databaseURL), rules: [options.rulesPath],
-            receivers: receivers, routes: [RouteConfig(receivers: receivers.map(\.name), groupBy: ["rule"])])
+            receivers: receivers, routes: [RouteConfig(receivers: receivers.map(\.name), groupBy: ["rule"])],
+            inhibitRules: [Self.bannedWABAInhibits])
         _ = try await Migrator(directory: migrationsDirectory, logger: logger).migrate(using: database)
         let rules = try LoadedRules.load(paths: config.rules)
         let settings = WorkerSettings(config: config, rules: rules, receivers: ReceiverFactory.make(config.receivers),
@@ -110,6 +115,7 @@ public struct DemoTour {
             } else {
                 say("── Poll \(pollNumber): \(scenario.timeline.steps[pollNumber - 2].name)")
             }
+            if pollNumber == 3 { try await silenceBerlinsTierChange(database: database) }
             for partner in config.partners {
                 let stream = poller.stream(partner, deadline: .seconds(60))
                 let outcome = try await settings.recorder.record(stream, firstPoll: .notify, failingAfter: 3)
@@ -124,6 +130,9 @@ public struct DemoTour {
                 for event in outcome.events {
                     say("   why: \(event.rule) \(event.status) — \(event.description.isEmpty ? event.summary : event.description)")
                 }
+                summary.silenced += outcome.suppression.silenced
+                summary.inhibited += outcome.suppression.inhibited
+                try await tellHeldBack(pollID: outcome.pollID, database: database)
             }
             let delivered = try await settings.deliveryWorker.deliverDue()
             summary.delivered += delivered.delivered
@@ -155,6 +164,7 @@ public struct DemoTour {
         say("   \(summary.polls) polls, \(summary.events) events (\(summary.firing) firing, \(summary.resolved) resolved, "
             + "\(summary.changed) changed), \(summary.deliveries) notifications queued, \(summary.delivered) delivered, "
             + "\(summary.dead) dead")
+        say("   held back, recorded but not sent: \(summary.silenced) silenced, \(summary.inhibited) inhibited")
         say("   rules that fired: \(summary.rulesSeen.count) of \(names.count)"
             + (summary.rulesNotSeen.isEmpty ? " — every shipped rule a poll can show" : "; never: \(summary.rulesNotSeen.joined(separator: ", "))")
             + " (webhook rules wait for 360dialog's own events)")
