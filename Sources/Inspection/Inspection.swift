@@ -192,15 +192,16 @@ public struct Inspection: Sendable {
         public var events = 0
         public var polls = 0
         public var inboundWebhooks = 0
+        public var silences = 0
 
         enum CodingKeys: String, CodingKey {
-            case deliveries, alerts, events, polls
+            case deliveries, alerts, events, polls, silences
             case inboundWebhooks = "inbound_webhooks"
         }
     }
 
-    /// Deletes finished deliveries, resolved alerts, events, polls and processed inbound webhooks
-    /// older than `cutoff`, in one transaction. Pending deliveries, open alerts, the events they
+    /// Deletes finished deliveries, resolved alerts, events, polls, processed inbound webhooks and
+    /// silences that ended before `cutoff`, in one transaction. Pending deliveries, open alerts, the events they
     /// refer to and inbound webhooks not processed yet are kept.
     public func prune(olderThan cutoff: Date) async throws -> Pruned {
         try await database.transaction { connection in
@@ -219,6 +220,7 @@ public struct Inspection: Sendable {
             pruned.polls = try await connection.execute("DELETE FROM polls WHERE finished_at < $1", at)
             pruned.inboundWebhooks = try await connection.execute(
                 "DELETE FROM inbound_webhooks WHERE status <> 'pending' AND received_at < $1", at)
+            pruned.silences = try await connection.execute("DELETE FROM silences WHERE ends_at < $1", at)
             return pruned
         }
     }

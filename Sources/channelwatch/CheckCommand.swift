@@ -55,6 +55,21 @@ struct CheckCommand: AsyncParsableCommand {
         if let loaded, loaded.routes.isEmpty {
             printToStandardError("warning: \(loaded.file): no routes: events will be recorded but sent to no receiver")
         }
+        if let loaded { warnAboutInhibitRules(loaded, rules: rules) }
+    }
+
+    /// An inhibit rule whose `rule` equality names no loaded rule can never hold back anything.
+    private func warnAboutInhibitRules(_ config: ChannelWatchConfig, rules: RuleSet) {
+        let names = rules.rules.map(\.name) + RuleSet.reservedNames.sorted()
+        for (index, rule) in config.inhibitRules.enumerated() {
+            for (key, matchers) in [("source_match", rule.sourceMatchers), ("target_match", rule.targetMatchers)] {
+                for matcher in matchers where matcher.label == "rule" {
+                    guard case .equals(let name) = matcher.test, !names.contains(name) else { continue }
+                    printToStandardError("warning: \(config.file): inhibit rule \(index + 1): \(key) names rule '\(name)', "
+                                         + "which no loaded rule has\(DidYouMean.hint(for: name, among: names)); it never applies")
+                }
+            }
+        }
     }
 }
 

@@ -126,7 +126,7 @@ struct PruneCommand: AsyncParsableCommand {
         if output.json {
             try Listing.print([pruned], json: true, header: []) { _ in [] }
         } else {
-            print("pruned before \(Listing.time(cutoff)): \(pruned.events) events, \(pruned.deliveries) deliveries, \(pruned.alerts) alerts, \(pruned.polls) polls, \(pruned.inboundWebhooks) inbound webhooks")
+            print("pruned before \(Listing.time(cutoff)): \(pruned.events) events, \(pruned.deliveries) deliveries, \(pruned.alerts) alerts, \(pruned.polls) polls, \(pruned.inboundWebhooks) inbound webhooks, \(pruned.silences) silences")
         }
     }
 }

@@ -37,7 +37,19 @@ struct PollCommand: AsyncParsableCommand {
         var changedChannels: Int?
         var events: [String]?
         var deliveries: Int?
+        /// Events recorded but held back by silences and by inhibition.
+        var silenced: Int?
+        var inhibited: Int?
         var eventsNotComputed: String?
+
+        /// The recording's side: events, deliveries, what was held back.
+        mutating func record(_ outcome: PollRecorder.Outcome) {
+            changedChannels = outcome.changedChannels
+            events = outcome.events.map { ConsoleReceiver.line(for: $0, kind: .notification) }
+            deliveries = outcome.deliveries
+            silenced = outcome.suppression.silenced
+            inhibited = outcome.suppression.inhibited
+        }
 
         /// The poll's side of the report.
         init(_ poll: ObservedPoll) {
@@ -50,7 +62,7 @@ struct PollCommand: AsyncParsableCommand {
         }
 
         enum CodingKeys: String, CodingKey {
-            case partner, complete, reason, pages, channels, events, deliveries
+            case partner, complete, reason, pages, channels, events, deliveries, silenced, inhibited
             case durationSeconds = "duration_seconds", changedChannels = "changed_channels"
             case eventsNotComputed = "events_not_computed"
         }
@@ -99,9 +111,7 @@ struct PollCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         var report = Report(await stream.summary.value)
-        report.changedChannels = outcome.changedChannels
-        report.events = outcome.events.map { ConsoleReceiver.line(for: $0, kind: .notification) }
-        report.deliveries = outcome.deliveries
+        report.record(outcome)
         return report
     }
 
@@ -114,9 +124,7 @@ struct PollCommand: AsyncParsableCommand {
         do {
             let outcome = try await settings.recorder.record(
                 observed, firstPoll: partner.firstPoll, failingAfter: runtime.config.poll.failingAfter, commit: false)
-            report.changedChannels = outcome.changedChannels
-            report.events = outcome.events.map { ConsoleReceiver.line(for: $0, kind: .notification) }
-            report.deliveries = outcome.deliveries
+            report.record(outcome)
         } catch {
             report.eventsNotComputed = "database: \(error)"
         }
@@ -139,7 +147,10 @@ struct PollCommand: AsyncParsableCommand {
         var line = "partner \(report.partner): \(state); \(report.pages) pages, \(report.channels) channels, "
             + String(format: "%.2f s", report.durationSeconds)
         if let changed = report.changedChannels, let events = report.events, let deliveries = report.deliveries {
-            line += "; \(changed) changed, \(events.count) events, \(deliveries) deliveries\(dryRun ? " (dry run: nothing written)" : "")"
+            line += "; \(changed) changed, \(events.count) events, \(deliveries) deliveries"
+            let held = [(report.silenced ?? 0, "silenced"), (report.inhibited ?? 0, "inhibited")].filter { $0.0 > 0 }
+            if !held.isEmpty { line += " (" + held.map { "\($0.0) \($0.1)" }.joined(separator: ", ") + ", recorded but not sent)" }
+            if dryRun { line += " (dry run: nothing written)" }
         }
         print(line)
         for event in report.events ?? [] { print("  \(event)") }

@@ -32,6 +32,26 @@ import TestSupport
         }
     }
 
+    @Test func warnsAboutAnInhibitRuleNamingNoLoadedRule() async throws {
+        let rules = ChannelWatchBinary.repositoryRoot.appendingPathComponent("Rules").path
+        let directory = try write("""
+            partners:
+              - {id: p1, api_key: k}
+            rules: [\(rules)]
+            receivers: [{name: c, type: console}]
+            routes: [{receivers: [c]}]
+            inhibit_rules:
+              - {source_match: {rule: waba_baned}, target_match: {rule: "=~ quality_.*"}, equal: [waba_id]}
+            """)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try await ChannelWatchBinary.run(["check"], in: directory)
+        #expect(result.succeeded, "\(result.standardError)")
+        #expect(result.standardError.contains(
+            "inhibit rule 1: source_match names rule 'waba_baned', which no loaded rule has (did you mean 'waba_banned'?); it never applies"),
+                "\(result.standardError)")
+        #expect(result.standardOutput.contains("inhibit_rules:"))
+    }
+
     @Test func reportsEveryProblemWithFileLineColumnAndExitsOne() async throws {
         let directory = try write("""
             partners:
