@@ -12,14 +12,15 @@ extension DemoTour {
         targetMatchers: [LabelMatcher(label: "rule", written: "=~ quality_.*|messaging_limit_.*|availability_error|channel_status_error")],
         equal: ["waba_id"])
 
-    /// An operator silences Berlin's billing tier change, agreed with the client, before the poll that sees it.
-    func silenceBerlinsTierChange(database: PostgresClient) async throws {
-        let silence = Silence(matchers: [LabelMatcher(label: "channel_id", written: "ch-berlin"),
-                                         LabelMatcher(label: "rule", written: "billing_tier_changed")],
+    /// An operator silences one expected limit raise before the poll that sees it (the other
+    /// three raises of that poll are still sent).
+    func silenceOneLimitRaise(database: PostgresClient) async throws {
+        let silence = Silence(matchers: [LabelMatcher(label: "channel_id", written: "ch-gen-010"),
+                                         LabelMatcher(label: "rule", written: "messaging_limit_up")],
                               startsAt: Date() - 1, endsAt: Date() + 3600,
-                              comment: "Berlin's upgrade to premium was agreed with the client", createdBy: "demo")
+                              comment: "client 10 asked for the raise and already knows", createdBy: "demo")
         try await SilenceStore(database: database).add(silence)
-        say("   (the operator runs: channelwatch silence add --match channel_id=ch-berlin --match rule=billing_tier_changed "
+        say("   (the operator runs: channelwatch silence add --match channel_id=ch-gen-010 --match rule=messaging_limit_up "
             + "--duration 1h --comment \"\(silence.comment)\")")
     }
 

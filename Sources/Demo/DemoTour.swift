@@ -115,7 +115,7 @@ public struct DemoTour {
             } else {
                 say("── Poll \(pollNumber): \(scenario.timeline.steps[pollNumber - 2].name)")
             }
-            if pollNumber == 3 { try await silenceBerlinsTierChange(database: database) }
+            if pollNumber == 4 { try await silenceOneLimitRaise(database: database) }
             for partner in config.partners {
                 let stream = poller.stream(partner, deadline: .seconds(60))
                 let outcome = try await settings.recorder.record(stream, firstPoll: .notify, failingAfter: 3)

@@ -105,7 +105,7 @@ struct DeliveriesCommand: AsyncParsableCommand {
 /// `channelwatch prune --older-than 90d`.
 struct PruneCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "prune", abstract: "Delete old events, finished deliveries, resolved alerts, polls and processed inbound webhooks.")
+        commandName: "prune", abstract: "Delete old events, finished deliveries, resolved alerts, polls, processed inbound webhooks and ended silences.")
 
     @OptionGroup var config: ConfigOption
     @Option(name: .customLong("older-than"), help: "Age, e.g. 90d.") var olderThan: String

@@ -32,7 +32,7 @@ import TestSupport
             #expect((summary["webhookSeconds"] as? Double ?? 99) < 5)
             // One event silenced, one inhibited, each said with the reason it was not sent.
             #expect(summary["silenced"] as? Int == 1 && summary["inhibited"] as? Int == 1)
-            #expect(lines.contains { $0.contains("not sent: billing_tier_changed ch-berlin — silenced (\"Berlin's upgrade to premium") })
+            #expect(lines.contains { $0.contains("not sent: messaging_limit_up ch-gen-010 — silenced (\"client 10 asked for the raise") })
             #expect(lines.contains { $0.contains("not sent: messaging_limit_down ch-berlin — inhibited by waba_banned/ch-berlin") })
             #expect(!lines.contains { $0.contains("changed messaging_limit_down +4930111111") }, "the inhibited event is not printed by the console receiver")
         }
