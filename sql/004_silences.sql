@@ -18,3 +18,7 @@ ALTER TABLE events ADD COLUMN silenced_by uuid[], ADD COLUMN inhibited_by text;
 -- its resolve is not sent (nobody was told it fired).
 ALTER TABLE alerts ADD COLUMN held_back boolean NOT NULL DEFAULT false;
 CREATE INDEX alerts_held_back ON alerts (partner_id) WHERE status = 'firing' AND held_back;
+-- Resolves of held-back alerts are looked up by their event (few rows: only held-back alerts).
+CREATE INDEX alerts_held_back_resolved ON alerts (resolved_event_id) WHERE held_back;
+-- Inhibition reads a partner's firing alerts of the source rules at every poll.
+CREATE INDEX alerts_firing_rule ON alerts (partner_id, rule) WHERE status = 'firing';

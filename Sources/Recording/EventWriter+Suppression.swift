@@ -58,7 +58,7 @@ extension EventWriter {
         var resolvesOfHeldBack = Set<UUID>()
         if !resolved.isEmpty {
             let rows = try await connection.query("""
-                SELECT resolved_event_id FROM alerts WHERE resolved_event_id = ANY($1::uuid[]) AND held_back
+                SELECT resolved_event_id FROM alerts WHERE held_back AND resolved_event_id = ANY($1::uuid[])
                 """, [.textArray(resolved)])
             resolvesOfHeldBack = Set(try rows.map { try $0.decode(UUID.self, "resolved_event_id") })
         }
@@ -92,11 +92,7 @@ extension EventWriter {
                     return key
                 }),
             ])
-        let heldFirings = held.filter { $0.event.status == .firing }.map(\.event.id.uuidString)
-        if !heldFirings.isEmpty {
-            try await connection.execute("UPDATE alerts SET held_back = true WHERE fired_event_id = ANY($1::uuid[])",
-                                         [.textArray(heldFirings)])
-        }
+        try await markHeldBack(held.map(\.event).filter { $0.status == .firing }, true, on: connection)
         return (delivered, counts)
     }
 
@@ -110,9 +106,18 @@ extension EventWriter {
             ORDER BY e.observed_at, e.channel_id
             """, [.text(partnerID)]).map(AlertEvent.init(row:))
         let released = heldBack.filter { decider.suppression(of: $0) == nil }
-        guard !released.isEmpty else { return [] }
-        try await connection.execute("UPDATE alerts SET held_back = false WHERE fired_event_id = ANY($1::uuid[])",
-                                     [.textArray(released.map(\.id.uuidString))])
+        try await markHeldBack(released, false, on: connection)
         return released
+    }
+
+    /// Sets `held_back` on the open alerts these firing events belong to (found by the
+    /// one-open-alert key, which is indexed).
+    private func markHeldBack(_ firings: [AlertEvent], _ heldBack: Bool, on connection: PostgresConnection) async throws {
+        guard !firings.isEmpty else { return }
+        try await connection.execute("""
+            UPDATE alerts AS a SET held_back = $2
+            FROM unnest($3::text[], $4::text[]) AS x(channel_id, rule)
+            WHERE a.partner_id = $1 AND a.channel_id = x.channel_id AND a.rule = x.rule AND a.status = 'firing'
+            """, [.text(partnerID), .bool(heldBack), .textArray(firings.map(\.channel.id)), .textArray(firings.map(\.rule))])
     }
 }
