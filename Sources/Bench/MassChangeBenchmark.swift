@@ -1,4 +1,5 @@
 import Alerting
+import Config
 import Foundation
 import Recording
 
@@ -50,7 +51,7 @@ struct MassChangeBenchmark {
         }
         let commitSeconds = committed.timeIntervalSince(pagesEnded)
         let lastWebhookSeconds = lastReceipt.timeIntervalSince(pagesEnded)
-        return [
+        return try await [
             BenchFigure(key: "mass_change_commit_seconds", label: "\(Self.channels) channels changed: last page → committed",
                         value: commitSeconds, unit: "s", target: 0.5,
                         note: "\(outcome.events.count) events, \(outcome.deliveries) deliveries, all 100 pages there at once; "
@@ -59,6 +60,45 @@ struct MassChangeBenchmark {
                         value: lastWebhookSeconds, unit: "s", target: 2,
                         note: "delivered \(summary.delivered) in \(BenchReport.format(lastReceipt.timeIntervalSince(committed), "s")) "
                             + "after the commit"),
+        ] + silencedFigures()
+    }
+
+    /// The same change on another partner under a silence that matches all of it (every event
+    /// recorded and held back), then the poll after the silence ended, which notifies the
+    /// 10,000 alerts still firing once.
+    private func silencedFigures() async throws -> [BenchFigure] {
+        let partnerID = Self.partnerID + "-silenced"
+        var partner = SyntheticPartner(id: partnerID, count: Self.channels)
+        _ = try await pipeline.recorder.record(partner.poll(), firstPoll: .baseline, failingAfter: 3)
+        for index in 0..<Self.channels { partner.lowerQuality(of: index) }
+        let store = SilenceStore(database: pipeline.recorder.database)
+        let silence = Silence(matchers: [LabelMatcher(label: "partner_id", written: partnerID)], startsAt: Date() - 60,
+                              endsAt: Date() + 3600, comment: "bench", createdBy: "bench")
+        try await store.add(silence)
+        let held = Stopwatch()
+        let silenced = try await pipeline.recorder.record(partner.poll(), firstPoll: .notify, failingAfter: 3)
+        let heldSeconds = held.wallSeconds
+        guard silenced.deliveries == 0, silenced.suppression.silenced == silenced.events.count else {
+            throw BenchError("mass change under a silence: \(silenced.deliveries) deliveries queued, "
+                             + "\(silenced.suppression.silenced) of \(silenced.events.count) events silenced")
+        }
+        _ = try await store.expire(silence.id, at: Date())
+        let release = Stopwatch()
+        let released = try await pipeline.recorder.record(partner.poll(), firstPoll: .notify, failingAfter: 3)
+        let releaseSeconds = release.wallSeconds
+        _ = try await pipeline.deliveryWorker.deliverDue()
+        guard released.suppression.released > 0 else {
+            throw BenchError("mass change under a silence: the poll after its end released nothing")
+        }
+        return [
+            BenchFigure(key: "mass_change_silenced_commit_seconds",
+                        label: "the same under a silence: poll recorded, all held back",
+                        value: heldSeconds, unit: "s", target: nil,
+                        note: "\(silenced.suppression.silenced) events silenced, nothing queued (whole poll, a collected one)"),
+            BenchFigure(key: "mass_change_release_commit_seconds",
+                        label: "the poll after the silence ended: alerts notified once",
+                        value: releaseSeconds, unit: "s", target: nil,
+                        note: "\(released.suppression.released) alerts released into \(released.deliveries) deliveries"),
         ]
     }
 }

@@ -15,6 +15,7 @@ import TestSupport
         "rules_evaluation_seconds": false,
         "latency_p50_ms": false, "latency_p99_ms": true,
         "mass_change_commit_seconds": true, "mass_change_last_webhook_seconds": true,
+        "mass_change_silenced_commit_seconds": false, "mass_change_release_commit_seconds": false,
         "deliveries_per_second": true,
         "templates_compiled_ms": false, "templates_mustache_ms": false,
         "inbound_accepted_per_second": true, "inbound_answer_p99_ms": true,
