@@ -71,6 +71,23 @@ extension ReceiverConfig {
             members["to"] = .array(email.to.map(JSONValue.string))
         case .console:
             break
+        case .pagerduty(let settings):
+            members["routing_key"] = .string(Redaction.marker)
+            members["url"] = .string(settings.url)
+            if let console = settings.consoleURL { members["console_url"] = .string(console) }
+        case .msteams(let url):
+            members["url"] = .string(Redaction.url(url))
+        case .telegram(let settings):
+            members["bot_token"] = .string(Redaction.marker)
+            members["chat_id"] = .string(settings.chatID)
+            members["url"] = .string(settings.url)
+        case .alertmanager(let settings):
+            members["url"] = .string(settings.url)
+            if let auth = settings.basicAuth {
+                members["basic_auth"] = .object(["username": .string(auth.username), "password": .string(Redaction.marker)])
+            }
+            if settings.bearerToken != nil { members["bearer_token"] = .string(Redaction.marker) }
+            if let console = settings.consoleURL { members["console_url"] = .string(console) }
         }
         return .object(members)
     }

@@ -3,7 +3,7 @@ import YAMLSupport
 import Yams
 
 extension ConfigReadingContext {
-    static let receiverTypes = ["slack", "email", "webhook", "console"]
+    static let receiverTypes = ["slack", "email", "webhook", "console", "pagerduty", "msteams", "telegram", "alertmanager"]
 
     func readReceiver(_ node: Node) -> ReceiverConfig? {
         let reader = MappingReader(node, file: file, what: "a receiver", collector: collector)
@@ -41,6 +41,21 @@ extension ConfigReadingContext {
             kind = readEmail(reader, owner: owner).map { .email($0) }
         case "console"?:
             kind = .console
+        case "pagerduty"?:
+            kind = readPagerDuty(reader, owner: owner).map { .pagerduty($0) }
+        case "msteams"?:
+            if let url = secret(reader, "url", required: true, owner: owner) {
+                if Self.isHTTPURL(url.revealed) {
+                    kind = .msteams(url: url)
+                } else {
+                    collector.add(reader.value("url")?.diagnostic("\(owner): 'url' must be an https:// Teams incoming-webhook or Workflows URL", file: file)
+                        ?? node.diagnostic("\(owner): 'url_file' must contain an https:// Teams incoming-webhook or Workflows URL", file: file))
+                }
+            }
+        case "telegram"?:
+            kind = readTelegram(reader, owner: owner).map { .telegram($0) }
+        case "alertmanager"?:
+            kind = readAlertmanager(reader, owner: owner).map { .alertmanager($0) }
         case let other?:
             collector.add(reader.value("type")!.diagnostic(
                 "\(owner): unknown receiver type '\(other)'; expected one of \(Self.receiverTypes.joined(separator: ", "))"
@@ -135,8 +150,14 @@ extension ConfigReadingContext {
         return InhibitRuleConfig(sourceMatchers: source, targetMatchers: target, equal: equal)
     }
 
-    func checkRoutes(_ routes: [(value: RouteConfig, node: Node)], receivers: [ReceiverConfig]) {
-        let names = receivers.map(\.name)
+    /// The names the `receivers:` list declares, also of receivers with errors of their own, so that a
+    /// route naming one is not reported again as naming an unknown receiver.
+    func declaredNames(_ receivers: Node?) -> [String] {
+        guard case .sequence(let items)? = receivers else { return [] }
+        return items.compactMap { $0.mapping?["name"]?.scalar?.string }
+    }
+
+    func checkRoutes(_ routes: [(value: RouteConfig, node: Node)], declared names: [String]) {
         for (route, node) in routes {
             let receiversNode = MappingReader(node, file: file, what: "a route", collector: DiagnosticCollector()).value("receivers")
             let items: [Node] = { if case .sequence(let items)? = receiversNode { return Array(items) } else { return [] } }()
@@ -145,5 +166,84 @@ extension ConfigReadingContext {
                 collector.add(at.diagnostic("route: unknown receiver '\(name)'" + DidYouMean.hint(for: name, among: names), file: file))
             }
         }
+    }
+}
+
+extension ConfigReadingContext {
+    /// An optional plain `http(s)://` URL, reported at its value when malformed.
+    func plainURL(_ reader: MappingReader, _ key: String, owner: String) -> String? {
+        guard let value = string(reader, key) else { return nil }
+        guard Self.isHTTPURL(value) else {
+            collector.add(reader.value(key)!.diagnostic("\(owner): '\(key)' must be an http:// or https:// URL, found '\(value)'", file: file))
+            return nil
+        }
+        return value
+    }
+
+    func readPagerDuty(_ reader: MappingReader, owner: String) -> PagerDutySettings? {
+        let key = secret(reader, "routing_key", required: true, owner: owner)
+        if let key, key.revealed.count != 32 || !key.revealed.allSatisfy({ $0.isLetter || $0.isNumber }) {
+            // PagerDuty's integration keys are 32 letters and digits; say so without echoing the key.
+            collector.add((reader.value("routing_key") ?? reader.value("routing_key_file"))!.diagnostic(
+                "\(owner): 'routing_key' must be the 32-character integration key of an Events API v2 integration", file: file))
+        }
+        let url = plainURL(reader, "url", owner: owner) ?? PagerDutySettings.defaultURL
+        let console = plainURL(reader, "console_url", owner: owner)
+        guard let key else { return nil }
+        return PagerDutySettings(routingKey: key, url: url, consoleURL: console)
+    }
+
+    func readTelegram(_ reader: MappingReader, owner: String) -> TelegramSettings? {
+        let token = secret(reader, "bot_token", required: true, owner: owner)
+        if let token, !Self.isBotToken(token.revealed) {
+            collector.add((reader.value("bot_token") ?? reader.value("bot_token_file"))!.diagnostic(
+                "\(owner): 'bot_token' must be a bot token from BotFather, digits, ':' and 35 characters", file: file))
+        }
+        let chat = string(reader, "chat_id", required: true)
+        if let chat, !Self.isChatID(chat) {
+            collector.add(reader.value("chat_id")!.diagnostic(
+                "\(owner): 'chat_id' must be a numeric chat id (e.g. -1001234567890) or @channelname, found '\(chat)'", file: file))
+        }
+        let url = plainURL(reader, "url", owner: owner) ?? TelegramSettings.defaultURL
+        guard let token, let chat else { return nil }
+        return TelegramSettings(botToken: token, chatID: chat, url: url.hasSuffix("/") ? String(url.dropLast()) : url)
+    }
+
+    func readAlertmanager(_ reader: MappingReader, owner: String) -> AlertmanagerSettings? {
+        let url = string(reader, "url", required: true)
+        if let url, !Self.isHTTPURL(url) {
+            collector.add(reader.value("url")!.diagnostic("\(owner): 'url' must be the Alertmanager's http:// or https:// base URL, found '\(url)'", file: file))
+        }
+        var basicAuth: (username: String, password: Secret)?
+        if let node = reader.value("basic_auth") {
+            let auth = MappingReader(node, file: file, what: "'basic_auth'", collector: collector)
+            let username = string(auth, "username", required: true)
+            let password = secret(auth, "password", required: true, owner: owner)
+            auth.finish()
+            if let username, let password { basicAuth = (username, password) }
+        }
+        let bearer = secret(reader, "bearer_token", required: false, owner: owner)
+        if basicAuth != nil, bearer != nil, let node = reader.value("basic_auth") {
+            collector.add(node.diagnostic("\(owner): give 'basic_auth' or 'bearer_token', not both", file: file))
+        }
+        let console = plainURL(reader, "console_url", owner: owner)
+        guard let url, Self.isHTTPURL(url) else { return nil }
+        return AlertmanagerSettings(url: url.hasSuffix("/") ? String(url.dropLast()) : url, basicAuth: basicAuth,
+                                    bearerToken: bearer, consoleURL: console)
+    }
+
+    /// `123456789:` and 35 URL-safe characters, as BotFather issues them.
+    static func isBotToken(_ token: String) -> Bool {
+        guard let colon = token.firstIndex(of: ":") else { return false }
+        let id = token[..<colon], rest = token[token.index(after: colon)...]
+        return !id.isEmpty && id.allSatisfy(\.isASCII) && id.allSatisfy(\.isNumber) && rest.count >= 30
+            && rest.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }
+    }
+
+    /// A numeric chat id (negative for groups) or `@channelname`.
+    static func isChatID(_ chat: String) -> Bool {
+        if chat.hasPrefix("@") { return chat.count > 5 && chat.dropFirst().allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") } }
+        let digits = chat.hasPrefix("-") ? chat.dropFirst() : Substring(chat)
+        return !digits.isEmpty && digits.allSatisfy { $0.isASCII && $0.isNumber }
     }
 }

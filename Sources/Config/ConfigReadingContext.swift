@@ -26,7 +26,7 @@ struct ConfigReadingContext {
 
         checkUnique(partners.map { ($0.value.id, $0.node) }, what: "partner id")
         checkUnique(receivers.map { ($0.value.name, $0.node) }, what: "receiver name")
-        checkRoutes(routes, receivers: receivers.map(\.value))
+        checkRoutes(routes, declared: declaredNames(reader.value("receivers")))
         if !listen.isEmpty { checkListen(listen, node: reader.value("listen")) }
         if !webhookListen.isEmpty {
             checkListen(webhookListen, node: reader.value("webhook_listen"), key: "webhook_listen")

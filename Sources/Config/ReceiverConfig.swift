@@ -14,7 +14,7 @@ public struct ReceiverConfig: Sendable {
         self.concurrency = concurrency
     }
 
-    /// The receiver types: slack, email, webhook and console.
+    /// The receiver types: slack, email, webhook, console, pagerduty, msteams, telegram, alertmanager.
     public enum Kind: Sendable {
         /// A Slack incoming webhook; the URL itself is the credential.
         case slack(url: Secret)
@@ -24,6 +24,14 @@ public struct ReceiverConfig: Sendable {
         case webhook(url: Secret, secret: Secret?)
         /// One line per event on standard output.
         case console
+        /// PagerDuty's Events API v2: one PagerDuty event per alert.
+        case pagerduty(PagerDutySettings)
+        /// A Microsoft Teams incoming webhook or Workflows URL; the URL is the credential.
+        case msteams(url: Secret)
+        /// Telegram's Bot API `sendMessage`.
+        case telegram(TelegramSettings)
+        /// An existing Prometheus Alertmanager (`POST {url}/api/v2/alerts`).
+        case alertmanager(AlertmanagerSettings)
     }
 
     /// The type's name as written in the config file.
@@ -33,7 +41,67 @@ public struct ReceiverConfig: Sendable {
         case .email: return "email"
         case .webhook: return "webhook"
         case .console: return "console"
+        case .pagerduty: return "pagerduty"
+        case .msteams: return "msteams"
+        case .telegram: return "telegram"
+        case .alertmanager: return "alertmanager"
         }
+    }
+}
+
+/// A PagerDuty Events API v2 integration.
+public struct PagerDutySettings: Sendable {
+    /// The integration's routing key (a secret).
+    public var routingKey: Secret
+    /// The enqueue endpoint; `https://events.pagerduty.com/v2/enqueue` unless set (EU accounts, tests).
+    public var url: String
+    /// The ChannelWatch console's address, linked from each incident when set.
+    public var consoleURL: String?
+
+    public static let defaultURL = "https://events.pagerduty.com/v2/enqueue"
+
+    public init(routingKey: Secret, url: String = PagerDutySettings.defaultURL, consoleURL: String? = nil) {
+        self.routingKey = routingKey
+        self.url = url
+        self.consoleURL = consoleURL
+    }
+}
+
+/// A Telegram bot and the chat it writes to.
+public struct TelegramSettings: Sendable {
+    /// The bot's token from BotFather (a secret; it goes into the request path).
+    public var botToken: Secret
+    /// The chat: a numeric id (`-1001234567890` for groups) or `@channelname`.
+    public var chatID: String
+    /// The Bot API's base URL; `https://api.telegram.org` unless set.
+    public var url: String
+
+    public static let defaultURL = "https://api.telegram.org"
+
+    public init(botToken: Secret, chatID: String, url: String = TelegramSettings.defaultURL) {
+        self.botToken = botToken
+        self.chatID = chatID
+        self.url = url
+    }
+}
+
+/// An Alertmanager to forward events to.
+public struct AlertmanagerSettings: Sendable {
+    /// Its base URL, e.g. `http://alertmanager:9093`; alerts go to `{url}/api/v2/alerts`.
+    public var url: String
+    /// HTTP basic authentication, if the Alertmanager sits behind it.
+    public var basicAuth: (username: String, password: Secret)?
+    /// A bearer token, if it wants one instead.
+    public var bearerToken: Secret?
+    /// The ChannelWatch console's address, the alerts' `generatorURL` when set.
+    public var consoleURL: String?
+
+    public init(url: String, basicAuth: (username: String, password: Secret)? = nil, bearerToken: Secret? = nil,
+                consoleURL: String? = nil) {
+        self.url = url
+        self.basicAuth = basicAuth
+        self.bearerToken = bearerToken
+        self.consoleURL = consoleURL
     }
 }
 

@@ -4,7 +4,7 @@ import Curl
 
 /// Builds the receiver a configuration entry describes.
 public enum ReceiverFactory {
-    /// The receiver for `config`: Slack, email, webhook or console, named as configured.
+    /// The receiver for `config`, named as configured.
     ///
     /// - Parameters:
     ///   - httpClient: shared by Slack and webhook receivers (one connection pool).
@@ -20,6 +20,14 @@ public enum ReceiverFactory {
             WebhookReceiver(name: config.name, url: url, secret: secret, client: httpClient)
         case .console:
             ConsoleReceiver(name: config.name)
+        case .pagerduty(let settings):
+            PagerDutyReceiver(name: config.name, settings: settings, client: httpClient)
+        case .msteams(let url):
+            TeamsReceiver(name: config.name, url: url, client: httpClient)
+        case .telegram(let settings):
+            TelegramReceiver(name: config.name, settings: settings, client: httpClient)
+        case .alertmanager(let settings):
+            AlertmanagerReceiver(name: config.name, settings: settings, client: httpClient)
         }
     }
 

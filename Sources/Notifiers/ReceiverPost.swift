@@ -19,13 +19,15 @@ struct ReceiverPost {
     var timeout: Duration
     /// Masks the receiver's secrets in reasons.
     var reasonText: ReasonText
+    /// How much of the URL reasons show: the host only, unless the URL holds no credential.
+    var redaction: URLRedaction = .hidePath
 
     /// Sends `body` with `headers` (a `POST`) and classifies what came back.
     func send(_ body: Data, headers: [HTTPHeader]) async -> DeliveryOutcome {
         let request = HTTPRequest(
             method: "POST", url: url.revealed, headers: headers, body: body,
             connectTimeout: min(timeout, .seconds(10)), timeout: timeout,
-            maxResponseBytes: 64 * 1024, redaction: .hidePath)
+            maxResponseBytes: 64 * 1024, redaction: redaction)
         do {
             let response = try await client.send(request)
             return ReceiverResponse(status: response.status, body: response.bodyText, retryAfter: response.retryAfter)

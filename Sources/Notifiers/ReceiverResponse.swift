@@ -40,19 +40,21 @@ public struct ReceiverResponse: Sendable, Equatable {
     }
 
     func outcome(_ service: ReceiverService, receiver: String, reasonText: ReasonText) -> DeliveryOutcome {
-        if (200...299).contains(status), service.expectedBody == nil { return .delivered }
+        if (200...299).contains(status), service.expectedBody == nil, service.acceptsBody == nil { return .delivered }
         let trimmed = body.trimmingCharacters(in: .whitespacesAndNewlines)
         let said = trimmed.isEmpty ? "" : ": '\(reasonText.excerpt(of: trimmed))'"
         let who = service.name ?? "the endpoint"
         switch status {
         case 200...299:
-            guard let expected = service.expectedBody, trimmed != expected else { return .delivered }
+            if let accepts = service.acceptsBody, accepts(trimmed) { return .delivered }
+            if let expected = service.expectedBody, trimmed == expected { return .delivered }
             let instead = trimmed.isEmpty ? "an empty body" : "'\(reasonText.excerpt(of: trimmed))'"
-            return .dead(reason: "\(receiver): HTTP \(status) with \(instead) instead of '\(expected)'; "
+            return .dead(reason: "\(receiver): HTTP \(status) with \(instead) instead of \(service.expectedDescription); "
                 + "check that the URL is a \(who) \(service.urlKind)")
         case 429:
-            let wait = retryAfter.map { ", retrying after \($0)" } ?? ""
-            return .retry(after: retryAfter, reason: "\(receiver): rate limited by \(who) (HTTP 429\(wait))\(said)")
+            let delay = retryAfter ?? service.retryAfterInBody?(trimmed)
+            let wait = delay.map { ", retrying after \($0)" } ?? ""
+            return .retry(after: delay, reason: "\(receiver): rate limited by \(who) (HTTP 429\(wait))\(said)")
         case 408, 500...599:
             let wait = retryAfter.map { " after \($0)" } ?? ""
             return .retry(after: retryAfter, reason: "\(receiver): HTTP \(status)\(said); \(who) is having trouble, retrying\(wait)")
@@ -73,16 +75,34 @@ public struct ReceiverService: Sendable {
     public var urlKind: String
     /// The body a 2xx must carry to count as delivered; nil when any 2xx is delivered.
     public var expectedBody: String?
+    /// Whether a 2xx body (trimmed) counts as delivered, for services whose success body varies
+    /// (Telegram's JSON `ok: true`, Teams' `1` or nothing); nil to use ``expectedBody``.
+    public var acceptsBody: (@Sendable (_ body: String) -> Bool)?
+    /// How the success body reads in reasons when ``acceptsBody`` refuses one.
+    public var acceptedDescription: String?
+    /// The wait a 429's body asks for, when the service says it there (Telegram's
+    /// `parameters.retry_after`) rather than in `Retry-After`.
+    public var retryAfterInBody: (@Sendable (_ body: String) -> Duration?)?
     /// What the operator can do about a refused notification, given the (trimmed) body.
     public var advice: @Sendable (_ body: String) -> String
 
     /// Creates a service description.
     public init(name: String?, urlKind: String = "URL", expectedBody: String? = nil,
+                acceptsBody: (@Sendable (_ body: String) -> Bool)? = nil, acceptedDescription: String? = nil,
+                retryAfterInBody: (@Sendable (_ body: String) -> Duration?)? = nil,
                 advice: @escaping @Sendable (_ body: String) -> String) {
         self.name = name
         self.urlKind = urlKind
         self.expectedBody = expectedBody
+        self.acceptsBody = acceptsBody
+        self.acceptedDescription = acceptedDescription
+        self.retryAfterInBody = retryAfterInBody
         self.advice = advice
+    }
+
+    /// `'ok'`, or the description of what ``acceptsBody`` accepts.
+    var expectedDescription: String {
+        acceptedDescription ?? expectedBody.map { "'\($0)'" } ?? "a success answer"
     }
 
     /// A webhook endpoint of the partner's own: any 2xx is delivered.
