@@ -50,6 +50,31 @@ extension AlertEvent {
         json.endObject()
     }
 
+    /// The JSON text of per-receiver recipient values (the `events.recipients` column).
+    public static func jsonText(of recipients: [String: [String]]) -> String {
+        var json = JSONBytes(capacity: 128)
+        json.beginObject()
+        for receiver in recipients.keys.sorted() {
+            json.key(receiver)
+            jsonArray(recipients[receiver]!, into: &json)
+        }
+        json.endObject()
+        return json.string
+    }
+
+    /// The JSON text of one recipient's values (the `deliveries.recipient` column).
+    public static func jsonText(of values: [String]) -> String {
+        var json = JSONBytes(capacity: 64)
+        jsonArray(values, into: &json)
+        return json.string
+    }
+
+    private static func jsonArray(_ values: [String], into json: inout JSONBytes) {
+        json.beginArray()
+        for value in values { json.string(value) }
+        json.endArray()
+    }
+
     /// The JSON text of `labels` (the `events.labels` column).
     public static func jsonText(of labels: [String: String]) -> String {
         var json = JSONBytes(capacity: 128)

@@ -32,6 +32,9 @@ public struct AlertEvent: Codable, Hashable, Sendable {
     public var labels: [String: String]
     /// Who and what the channel is.
     public var channel: ChannelSummary
+    /// Per-client recipients: for each receiver with a templated `to`/`url` whose rendering for
+    /// this event is valid, the values of its tags. Stored with the event, not part of payload v1.
+    public var recipients: [String: [String]] = [:]
 
     enum CodingKeys: String, CodingKey {
         case id, rule, status, severity, summary, description

@@ -46,21 +46,27 @@ public struct EncodedNotification: Sendable, Hashable {
     /// Payload v1 as JSON: the stored `payload` column as PostgreSQL prints `jsonb` (keys in its
     /// own order, a space after `:` and `,`), or ``NotificationPayload/encoded()``.
     public var json: Data
+    /// The delivery's rendered recipient (tag values) for a receiver with templated recipients;
+    /// `nil` for its fallback and for every other receiver.
+    public var recipient: [String]?
 
     /// Bytes already known to be payload v1 for `deliveryID`.
-    public init(deliveryID: UUID, json: Data) {
+    public init(deliveryID: UUID, json: Data, recipient: [String]? = nil) {
         self.deliveryID = deliveryID
         self.json = json
+        self.recipient = recipient
     }
 
     /// Encodes `payload`.
     public init(_ payload: NotificationPayload) throws {
-        self.init(deliveryID: payload.deliveryID, json: payload.encoded())
+        self.init(deliveryID: payload.deliveryID, json: payload.encoded(), recipient: payload.recipient)
     }
 
     /// The payload's structure.
     public func decoded() throws -> NotificationPayload {
-        try AlertEvent.decoder.decode(NotificationPayload.self, from: json)
+        var payload = try AlertEvent.decoder.decode(NotificationPayload.self, from: json)
+        payload.recipient = recipient
+        return payload
     }
 }
 

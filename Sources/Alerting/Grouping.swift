@@ -9,18 +9,22 @@ public enum Grouping {
         public var receiver: String
         public var groupKey: String
         public var events: [AlertEvent]
+        /// The rendered recipient's tag values for a receiver with templated recipients (every
+        /// event of the group has the same); `nil` otherwise, and for the receiver's fallback.
+        public var recipient: [String]?
 
-        public init(receiver: String, groupKey: String, events: [AlertEvent]) {
+        public init(receiver: String, groupKey: String, events: [AlertEvent], recipient: [String]? = nil) {
             self.receiver = receiver
             self.groupKey = groupKey
             self.events = events
+            self.recipient = recipient
         }
     }
 
     /// Routes every event and collects them per (receiver, group key), keeping event order.
     public static func plan(events: [AlertEvent], router: Router) -> [PlannedDelivery] {
         collect(events.lazy.flatMap { event in
-            router.targets(for: event.labels).map { (receiver: $0.receiver, groupKey: $0.groupKey, event: event) }
+            router.targets(for: event).map { (receiver: $0.receiver, groupKey: $0.groupKey, event: event) }
         })
     }
 
@@ -34,7 +38,7 @@ public enum Grouping {
             let key = receiver + "\u{1F}" + groupKey
             if groups[key] == nil {
                 order.append(key)
-                groups[key] = PlannedDelivery(receiver: receiver, groupKey: groupKey, events: [])
+                groups[key] = PlannedDelivery(receiver: receiver, groupKey: groupKey, events: [], recipient: event.recipients[receiver])
             }
             groups[key]!.events.append(event)
         }
@@ -44,7 +48,9 @@ public enum Grouping {
     /// The payload of a planned delivery, listing at most ``NotificationPayload/maximumEvents`` events.
     public static func notification(for delivery: PlannedDelivery, id: UUID) -> NotificationPayload {
         let listed = Array(delivery.events.prefix(NotificationPayload.maximumEvents))
-        return NotificationPayload(deliveryID: id, groupKey: delivery.groupKey, receiver: delivery.receiver,
-                            events: listed, truncatedEvents: delivery.events.count - listed.count)
+        var payload = NotificationPayload(deliveryID: id, groupKey: delivery.groupKey, receiver: delivery.receiver,
+                                          events: listed, truncatedEvents: delivery.events.count - listed.count)
+        payload.recipient = delivery.recipient
+        return payload
     }
 }

@@ -15,6 +15,9 @@ public struct NotificationPayload: Codable, Hashable, Sendable {
     public var events: [AlertEvent]
     /// How many more events the group had than ``events`` lists ("and N more").
     public var truncatedEvents: Int
+    /// For a receiver with templated recipients, the tag values of this delivery's recipient
+    /// (`nil`: its `fallback_to`). Stored in its own column, not part of payload v1.
+    public var recipient: [String]?
 
     /// More events than this in one group are counted, not listed: a portfolio-wide change of
     /// 10,000 numbers is still one readable message.

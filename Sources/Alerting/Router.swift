@@ -18,10 +18,27 @@ public struct Router: Sendable {
 
     private let routes: [CompiledRoute]
     private var excludedReceiver: String?
+    /// The receivers whose recipients are rendered per event.
+    public let recipients: RecipientRenderer
 
-    /// Compiles the routes' regular expressions; the config loader has already validated them.
-    public init(routes: [RouteConfig]) {
+    /// Compiles the routes' regular expressions (the config loader has already validated them)
+    /// and the templated recipients among `receivers`.
+    public init(routes: [RouteConfig], receivers: [ReceiverConfig] = []) {
         self.routes = routes.map(CompiledRoute.init)
+        recipients = RecipientRenderer(receivers: receivers)
+    }
+
+    /// The targets of `event`: ``targets(for:)-(_:[String:String])`` of its labels, where a receiver
+    /// with templated recipients groups per rendered recipient (`…,recipient=ops@client.example`,
+    /// or `recipient=fallback`), so each client gets its own notification.
+    public func targets(for event: AlertEvent) -> [Target] {
+        var targets = targets(for: event.labels)
+        guard !recipients.isEmpty else { return targets }
+        for index in targets.indices where recipients.isTemplated(targets[index].receiver) {
+            let values = event.recipients[targets[index].receiver]
+            targets[index].groupKey += ",recipient=" + (values?.joined(separator: " ") ?? "fallback")
+        }
+        return targets
     }
 
     /// The targets for an event with these labels, each receiver at most once

@@ -56,6 +56,17 @@ extension ReceiverConfig {
     var redacted: JSONValue {
         var members: [String: JSONValue] = ["name": .string(name), "type": .string(typeName)]
         if let concurrency { members["concurrency"] = .number(Double(concurrency)) }
+        if let recipients {
+            // Email fallbacks are addresses; a webhook's fallback URL is a credential.
+            if case .email = kind {
+                members["fallback_to"] = .array(recipients.fallback.map { .string($0.revealed) })
+            } else {
+                members["fallback_to"] = .string(Redaction.url(recipients.fallback[0]))
+            }
+            if !recipients.allowedDomains.isEmpty {
+                members["allowed_domains"] = .array(recipients.allowedDomains.map(JSONValue.string))
+            }
+        }
         switch kind {
         case .slack(let url):
             members["url"] = .string(Redaction.url(url))

@@ -15,6 +15,9 @@ extension ConfigReadingContext {
         }
         let type = string(reader, "type", required: true)
         var kind: ReceiverConfig.Kind?
+        var recipients: RecipientSettings?
+        // Whether `to`/`url` is written as a template (valid or not): `fallback_to` belongs to it.
+        var templated = false
         switch type {
         case "slack"?:
             if let url = secret(reader, "url", required: true, owner: owner) {
@@ -29,7 +32,11 @@ extension ConfigReadingContext {
         case "webhook"?:
             let url = secret(reader, "url", required: true, owner: owner)
             let signing = secret(reader, "secret", required: false, owner: owner)
-            if let url {
+            if let url, url.revealed.contains("{{") {
+                templated = true
+                recipients = readWebhookRecipients(reader, url: url, owner: owner)
+                if recipients != nil { kind = .webhook(url: url, secret: signing) }
+            } else if let url {
                 if Self.isHTTPURL(url.revealed) {
                     kind = .webhook(url: url, secret: signing)
                 } else {
@@ -38,7 +45,14 @@ extension ConfigReadingContext {
                 }
             }
         case "email"?:
-            kind = readEmail(reader, owner: owner).map { .email($0) }
+            let email = readEmail(reader, owner: owner)
+            if let email, email.to.contains(where: { $0.contains("{{") }) {
+                templated = true
+                recipients = readEmailRecipients(reader, to: email.to, owner: owner)
+                if recipients != nil { kind = .email(email) }
+            } else {
+                kind = email.map { .email($0) }
+            }
         case "console"?:
             kind = .console
         case "pagerduty"?:
@@ -68,9 +82,17 @@ extension ConfigReadingContext {
         // Sends in flight to this receiver at once: a rate-limited endpoint wants few, a fast one many.
         let concurrency = reader.value("concurrency") == nil ? nil
             : positive(reader, "concurrency", default: 16, max: 256, owner: owner)
+        if !templated, type == "email" || type == "webhook" {
+            for key in ["fallback_to", "fallback_to_file", "allowed_domains"] {
+                if let node = reader.value(key) {
+                    let what = type == "email" ? "'to' entry" : "'url'"
+                    collector.add(node.diagnostic("\(owner): '\(key)' applies only when a \(what) is a template such as {{channel.client_id}}", file: file))
+                }
+            }
+        }
         reader.finish()
         guard let name, let kind else { return nil }
-        return ReceiverConfig(name: name, kind: kind, concurrency: concurrency)
+        return ReceiverConfig(name: name, kind: kind, concurrency: concurrency, recipients: recipients)
     }
 
     private func readEmail(_ reader: MappingReader, owner: String) -> EmailSettings? {
@@ -93,7 +115,7 @@ extension ConfigReadingContext {
         if let to, to.isEmpty, let node = reader.value("to") {
             collector.add(node.diagnostic("\(owner): 'to' must list at least one address", file: file))
         }
-        for address in to ?? [] where !address.contains("@") {
+        for address in to ?? [] where !address.contains("@") && !address.contains("{{") {
             collector.add(reader.value("to")!.diagnostic("\(owner): '\(address)' is not an email address", file: file))
         }
         if let from, !from.contains("@") {
@@ -197,7 +219,7 @@ extension ConfigReadingContext {
         let token = secret(reader, "bot_token", required: true, owner: owner)
         if let token, !Self.isBotToken(token.revealed) {
             collector.add((reader.value("bot_token") ?? reader.value("bot_token_file"))!.diagnostic(
-                "\(owner): 'bot_token' must be a bot token from BotFather, digits, ':' and 35 characters", file: file))
+                "\(owner): 'bot_token' must be the token BotFather gave, digits, ':' and at least 30 more characters", file: file))
         }
         let chat = string(reader, "chat_id", required: true)
         if let chat, !Self.isChatID(chat) {

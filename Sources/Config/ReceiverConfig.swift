@@ -7,11 +7,15 @@ public struct ReceiverConfig: Sendable {
     public var kind: Kind
     /// Deliveries sent to this receiver at once (`concurrency`, 1–256); nil for the default, 16.
     public var concurrency: Int?
+    /// Per-client recipients: an email `to` or webhook `url` rendered from each event's channel;
+    /// `nil` when the receiver sends every notification to the same place.
+    public var recipients: RecipientSettings?
 
-    public init(name: String, kind: Kind, concurrency: Int? = nil) {
+    public init(name: String, kind: Kind, concurrency: Int? = nil, recipients: RecipientSettings? = nil) {
         self.name = name
         self.kind = kind
         self.concurrency = concurrency
+        self.recipients = recipients
     }
 
     /// The receiver types: slack, email, webhook, console, pagerduty, msteams, telegram, alertmanager.

@@ -5,8 +5,9 @@ import Foundation
 ///
 /// Labels are the event's labels plus `alertname` (the rule), so Alertmanager's routes, silences
 /// and inhibitions see what ChannelWatch's do. A firing alert is held open for
-/// ``firingHold`` (Alertmanager would resolve an alert that is not re-sent after its
-/// `resolve_timeout`); the resolve ends it, and a change event ends an hour after it began.
+/// ``firingHold`` from the moment it is sent (Alertmanager would resolve an alert that is not
+/// re-sent after its `resolve_timeout`), so each reminder extends it; the resolve ends it, and a
+/// change event ends an hour after it began.
 public struct AlertmanagerAlerts: Sendable {
     /// How long a firing alert stays open in Alertmanager without a resolve or a reminder.
     public static let firingHold: TimeInterval = 7 * 86_400
@@ -23,7 +24,7 @@ public struct AlertmanagerAlerts: Sendable {
 
     public let alerts: [Alert]
 
-    public init(_ notification: NotificationPayload, consoleURL: String?) {
+    public init(_ notification: NotificationPayload, consoleURL: String?, sentAt: Date = Date()) {
         let format = ISO8601DateFormatter()
         alerts = notification.events.map { event in
             var labels = event.labels.filter { !$0.value.isEmpty }
@@ -31,19 +32,19 @@ public struct AlertmanagerAlerts: Sendable {
             var annotations = ["summary": event.summary]
             if !event.description.isEmpty { annotations["description"] = event.description }
             if let phone = event.channel.phoneNumber { annotations["phone_number"] = phone }
-            let hold: TimeInterval = switch event.status {
-            case .firing: Self.firingHold
-            case .changed, .received: Self.changeHold
-            case .resolved: 0
-            }
             let start = event.observedAt
+            let end = switch event.status {
+            case .firing: max(start, sentAt).addingTimeInterval(Self.firingHold)
+            case .changed, .received: start.addingTimeInterval(Self.changeHold)
+            case .resolved: start
+            }
             let generator = consoleURL.map { base in
                 let trimmed = base.hasSuffix("/") ? String(base.dropLast()) : base
                 return event.channel.id.isEmpty ? "\(trimmed)/alerts?partner=\(event.partnerID)"
                     : "\(trimmed)/alerts?channel=\(event.channel.id)"
             }
             return Alert(labels: labels, annotations: annotations, startsAt: format.string(from: start),
-                         endsAt: format.string(from: start.addingTimeInterval(hold)), generatorURL: generator)
+                         endsAt: format.string(from: end), generatorURL: generator)
         }
     }
 

@@ -10,19 +10,24 @@ public struct AlertmanagerReceiver: Receiver {
     private let settings: AlertmanagerSettings
     private let client: HTTPClient
     private let timeout: Duration
+    private let now: @Sendable () -> Date
 
-    public init(name: String, settings: AlertmanagerSettings, client: HTTPClient = .shared, timeout: Duration = .seconds(15)) {
+    /// - Parameter now: the clock a firing alert's `endsAt` counts from (a week after the later
+    ///   of its start and now, so each reminder keeps it open).
+    public init(name: String, settings: AlertmanagerSettings, client: HTTPClient = .shared, timeout: Duration = .seconds(15),
+                now: @escaping @Sendable () -> Date = { Date() }) {
         self.name = name
         self.settings = settings
         self.client = client
         self.timeout = timeout
+        self.now = now
     }
 
     public func deliver(_ notification: NotificationPayload, kind: DeliveryKind) async -> DeliveryOutcome {
         let label = "alertmanager receiver '\(name)'"
         let body: Data
         do {
-            body = try AlertmanagerAlerts(notification, consoleURL: settings.consoleURL).encoded()
+            body = try AlertmanagerAlerts(notification, consoleURL: settings.consoleURL, sentAt: now()).encoded()
         } catch {
             return .dead(reason: "\(label): could not encode the alerts: \(error)")
         }

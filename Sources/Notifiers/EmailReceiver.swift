@@ -13,6 +13,7 @@ public struct EmailReceiver: Receiver {
     /// The receiver's configured name.
     public let name: String
     private let settings: EmailSettings
+    private let recipients: RecipientSettings?
     private let client: SMTPClient
     private let timeout: Duration
     private let now: @Sendable () -> Date
@@ -20,12 +21,15 @@ public struct EmailReceiver: Receiver {
     /// Creates a receiver sending with `settings`.
     ///
     /// - Parameters:
+    ///   - recipients: templated `to` entries: each notification goes to the addresses rendered
+    ///     for its group, or to `fallback_to` when they were unusable.
     ///   - timeout: limit for the whole SMTP session; a slower server is retried later.
     ///   - now: the clock for the `Date` header.
-    public init(name: String, settings: EmailSettings, client: SMTPClient = .shared,
+    public init(name: String, settings: EmailSettings, recipients: RecipientSettings? = nil, client: SMTPClient = .shared,
                 timeout: Duration = .seconds(60), now: @escaping @Sendable () -> Date = { Date() }) {
         self.name = name
         self.settings = settings
+        self.recipients = recipients
         self.client = client
         self.timeout = timeout
         self.now = now
@@ -39,7 +43,7 @@ public struct EmailReceiver: Receiver {
         guard let from = EmailAddress(parsing: settings.from) else {
             throw EmailAddressError(field: "from", value: settings.from)
         }
-        let recipients = try settings.to.map { text throws(EmailAddressError) in
+        let recipients = try addresses(for: notification).map { text throws(EmailAddressError) in
             guard let address = EmailAddress(parsing: text) else { throw EmailAddressError(field: "to", value: text) }
             return address
         }
@@ -57,6 +61,13 @@ public struct EmailReceiver: Receiver {
                 (name: "X-ChannelWatch-Kind", value: kind.rawValue),
             ],
             boundary: "=_cw_\(id.replacingOccurrences(of: "-", with: ""))")
+    }
+
+    /// `to` as configured, or as rendered for the notification's group (its fallback when none was usable).
+    private func addresses(for notification: NotificationPayload) -> [String] {
+        guard let recipients else { return settings.to }
+        guard let values = notification.recipient else { return recipients.fallback.map(\.revealed) }
+        return recipients.assembled(values)
     }
 
     /// Sends the notification to every recipient in one SMTP transaction.

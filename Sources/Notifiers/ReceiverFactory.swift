@@ -15,9 +15,9 @@ public enum ReceiverFactory {
         case .slack(let url):
             SlackReceiver(name: config.name, url: url, client: httpClient)
         case .email(let settings):
-            EmailReceiver(name: config.name, settings: settings, client: smtpClient)
+            EmailReceiver(name: config.name, settings: settings, recipients: config.recipients, client: smtpClient)
         case .webhook(let url, let secret):
-            WebhookReceiver(name: config.name, url: url, secret: secret, client: httpClient)
+            WebhookReceiver(name: config.name, url: url, secret: secret, recipients: config.recipients, client: httpClient)
         case .console:
             ConsoleReceiver(name: config.name)
         case .pagerduty(let settings):

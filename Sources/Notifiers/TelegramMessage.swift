@@ -22,7 +22,7 @@ public struct TelegramMessage: Sendable, Equatable {
             let remaining = total - listed - 1
             let reserve = remaining > 0 ? Self.moreLine(remaining).count + 1 : 0
             if text.count + block.count + reserve > Self.characterLimit, listed > 0 { break }
-            text += (text.isEmpty ? "" : "\n\n") + Self.clip(block)
+            text += (text.isEmpty ? "" : "\n\n") + Self.clip(block, to: Self.characterLimit - reserve)
             listed += 1
         }
         if total > listed { text += "\n\n" + Self.moreLine(total - listed) }
@@ -41,12 +41,13 @@ public struct TelegramMessage: Sendable, Equatable {
 
     static func moreLine(_ count: Int) -> String { "…and \(count) more (channelwatch events lists them all)" }
 
-    /// One event's block alone is cut to the limit (a very long summary), never mid-entity.
-    static func clip(_ block: String) -> String {
-        guard block.count > characterLimit else { return block }
+    /// One event's block alone is cut to `limit` (a very long summary), never mid-entity; the limit
+    /// leaves room for the "…and N more" line after it.
+    static func clip(_ block: String, to limit: Int) -> String {
+        guard block.count > limit else { return block }
         let plain = block.replacingOccurrences(of: "<b>", with: "").replacingOccurrences(of: "</b>", with: "")
             .replacingOccurrences(of: "<i>", with: "").replacingOccurrences(of: "</i>", with: "")
-        var cut = String(plain.prefix(characterLimit - 1))
+        var cut = String(plain.prefix(limit - 1))
         // Do not leave half an entity such as `&am`.
         if let amp = cut.lastIndex(of: "&"), !cut[amp...].contains(";") { cut = String(cut[..<amp]) }
         return cut + "…"

@@ -17,6 +17,7 @@ public struct WebhookReceiver: Receiver {
     /// The receiver's configured name.
     public let name: String
     private let url: Secret
+    private let recipients: RecipientSettings?
     private let secret: Secret?
     private let client: HTTPClient
     private let timeout: Duration
@@ -26,12 +27,15 @@ public struct WebhookReceiver: Receiver {
     ///
     /// - Parameters:
     ///   - secret: the HMAC key; `nil` or empty sends no signature header.
+    ///   - recipients: a templated `url`: each notification goes to the URL rendered for its
+    ///     group, or to `fallback_to` when it was unusable.
     ///   - timeout: limit for the whole request; a slower answer is retried later.
     ///   - now: the clock for the signature's timestamp.
-    public init(name: String, url: Secret, secret: Secret?, client: HTTPClient = .shared,
+    public init(name: String, url: Secret, secret: Secret?, recipients: RecipientSettings? = nil, client: HTTPClient = .shared,
                 timeout: Duration = .seconds(15), now: @escaping @Sendable () -> Date = { Date() }) {
         self.name = name
         self.url = url
+        self.recipients = recipients
         self.secret = secret.flatMap { $0.isEmpty ? nil : $0 }
         self.client = client
         self.timeout = timeout
@@ -40,18 +44,25 @@ public struct WebhookReceiver: Receiver {
 
     /// Posts the payload; see ``ReceiverResponse`` for how the answer is classified.
     public func deliver(_ notification: NotificationPayload, kind: DeliveryKind) async -> DeliveryOutcome {
-        await post(notification.encoded(), deliveryID: notification.deliveryID, kind: kind)
+        await post(notification.encoded(), deliveryID: notification.deliveryID, kind: kind, to: url(for: notification.recipient))
     }
 
     /// Posts the stored payload v1 bytes as they are, signed: no decoding, no encoding again.
     public func deliver(encoded notification: EncodedNotification, kind: DeliveryKind) async -> DeliveryOutcome {
-        await post(notification.json, deliveryID: notification.deliveryID, kind: kind)
+        await post(notification.json, deliveryID: notification.deliveryID, kind: kind, to: url(for: notification.recipient))
+    }
+
+    /// `url` as configured, or as rendered for the delivery's group (its fallback when unusable).
+    private func url(for recipient: [String]?) -> Secret {
+        guard let recipients else { return url }
+        guard let recipient else { return recipients.fallback[0] }
+        return Secret(recipients.assembledURL(recipient))
     }
 
     private var label: String { "webhook receiver '\(name)'" }
 
     /// Posts `body`; the signature covers exactly these bytes.
-    private func post(_ body: Data, deliveryID: UUID, kind: DeliveryKind) async -> DeliveryOutcome {
+    private func post(_ body: Data, deliveryID: UUID, kind: DeliveryKind, to url: Secret) async -> DeliveryOutcome {
         var headers = [
             HTTPHeader(name: "Content-Type", value: "application/json"),
             HTTPHeader(name: Self.deliveryHeaderName, value: deliveryID.uuidString),
@@ -64,12 +75,12 @@ public struct WebhookReceiver: Receiver {
                 value: WebhookSignature.headerValue(secret: secret, body: body, timestamp: timestamp)))
         }
         let post = ReceiverPost(url: url, service: .webhook, label: label, client: client, timeout: timeout,
-                                reasonText: reasonText)
+                                reasonText: reasonText(url))
         return await post.send(body, headers: headers)
     }
 
     /// Masks the URL's credential parts and the signing secret in failure reasons.
-    private var reasonText: ReasonText {
+    private func reasonText(_ url: Secret) -> ReasonText {
         var secrets = ReasonText.secrets(inCredentialURL: url.revealed)
         if let secret { secrets.append(secret.revealed) }
         return ReasonText(secrets: secrets)

@@ -6,11 +6,18 @@ import Rules
 extension AlertEvent {
     /// The columns ``init(row:)`` reads, for `SELECT` lists.
     public static let columns = """
-        id, rule, status, severity, summary, description, partner_id, field, from_value, to_value, observed_at, labels, channel
+        id, rule, status, severity, summary, description, partner_id, field, from_value, to_value, observed_at, labels, channel, recipients
         """
 
     /// Reads an event from an `events` row.
     public init(row: PostgresRow) throws {
+        try self.init(columns: row)
+        if let recipients = try row.decode(Data?.self, "recipients") {
+            self.recipients = try AlertEvent.decoder.decode([String: [String]].self, from: recipients)
+        }
+    }
+
+    private init(columns row: PostgresRow) throws {
         self.init(
             id: try row.decode(UUID.self, "id"), rule: try row.decode(String.self, "rule"),
             status: try row.decode(FactStatus.self, "status"), severity: try row.decode(Severity.self, "severity"),

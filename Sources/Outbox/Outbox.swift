@@ -83,7 +83,7 @@ public struct Outbox: Sendable {
                 ORDER BY next_attempt_at
                 LIMIT $3
                 FOR UPDATE SKIP LOCKED)
-            RETURNING d.id, d.receiver, d.group_key, d.kind, d.payload, d.attempts, d.created_at,
+            RETURNING d.id, d.receiver, d.group_key, d.kind, d.payload, d.recipient, d.attempts, d.created_at,
                 CASE jsonb_typeof(d.payload -> 'events') WHEN 'array' THEN jsonb_array_length(d.payload -> 'events') ELSE 0 END
                 + CASE jsonb_typeof(d.payload -> 'truncated_events') WHEN 'number'
                        THEN (d.payload ->> 'truncated_events')::numeric::int8 ELSE 0 END AS event_count
@@ -94,10 +94,16 @@ public struct Outbox: Sendable {
             return Claim(id: id, receiver: try row.decode(String.self, "receiver"),
                          groupKey: try row.decode(String.self, "group_key"),
                          kind: DeliveryKind(rawValue: try row.decode(String.self, "kind")) ?? .notification,
-                         payload: EncodedNotification(deliveryID: id, json: try row.decode(Data.self, "payload")),
+                         payload: EncodedNotification(deliveryID: id, json: try row.decode(Data.self, "payload"),
+                                                      recipient: try Self.recipient(row)),
                          eventCount: try row.decode(Int.self, "event_count"),
                          attempts: try row.decode(Int.self, "attempts"), createdAt: try row.decode(Date.self, "created_at"))
         }.sorted { $0.createdAt < $1.createdAt }
+    }
+
+    private static func recipient(_ row: PostgresRow) throws -> [String]? {
+        guard let json = try row.decode(Data?.self, "recipient") else { return nil }
+        return try AlertEvent.decoder.decode([String].self, from: json)
     }
 
     /// What became of a claim once its outcome is recorded.

@@ -10,7 +10,7 @@ public enum Reminders {
     public static func remember(_ events: [AlertEvent], router: Router, on connection: PostgresConnection) async throws {
         var eventIDs: [String?] = [], receivers: [String?] = [], groups: [String?] = [], intervals: [String?] = []
         for event in events where event.status == .firing && !event.channel.id.isEmpty {
-            for target in router.targets(for: event.labels) {
+            for target in router.targets(for: event) {
                 guard let interval = target.repeatInterval else { continue }
                 eventIDs.append(event.id.uuidString)
                 receivers.append(target.receiver)

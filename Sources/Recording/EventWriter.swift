@@ -31,16 +31,20 @@ struct EventWriter {
         self.router = router
     }
 
+    /// Events whose templated recipient was not usable, sent to the receiver's `fallback_to`.
+    var recipientFallbacks = RecipientFallbacks()
+
     /// Adds the facts of one channel.
     mutating func add(_ facts: [Fact], channel: ChannelSummary, document: JSONValue?) {
         for fact in facts {
-            let event = AlertEvent(
+            var event = AlertEvent(
                 id: UUID(), rule: fact.rule, status: fact.status, severity: fact.severity,
                 summary: fact.summary, description: fact.description, partnerID: partnerID, field: fact.field,
                 from: fact.from, to: fact.to, observedAt: observedAt,
                 labels: Self.labels(rule: fact.rule, severity: fact.severity, extra: fact.labels,
                                     partnerID: partnerID, channel: channel),
                 channel: channel)
+            if !router.recipients.isEmpty { renderRecipients(of: &event, fact: fact, document: document) }
             events.append(event)
             notified.append(notify && (fact.status != .resolved || fact.sendResolved))
         }
@@ -74,6 +78,7 @@ struct EventWriter {
     mutating func discardEvents() {
         events.removeAll()
         notified.removeAll()
+        recipientFallbacks = RecipientFallbacks()
         writtenCount = 0
     }
 
@@ -96,6 +101,8 @@ struct EventWriter {
         var deliveries: Int
         /// Events held back by silences and inhibition, and held-back alerts released.
         var suppression: SuppressionCounts
+        /// Events whose templated recipient was unusable, sent to the receiver's fallback.
+        var recipientFallbacks = RecipientFallbacks()
     }
 
     /// Writes the events not yet written, alert changes and deliveries. Silenced and inhibited
@@ -114,7 +121,7 @@ struct EventWriter {
         let planned = Grouping.plan(events: toNotify, router: router)
         try await DeliveryWriter.insert(planned, on: connection)
         try await Reminders.remember(toNotify, router: router, on: connection)
-        return Flushed(events: events, deliveries: planned.count, suppression: counts)
+        return Flushed(events: events, deliveries: planned.count, suppression: counts, recipientFallbacks: recipientFallbacks)
     }
 
     private func insertEvents(_ range: Range<Int>, pollID: Int64?, on connection: PostgresConnection) async throws {
@@ -122,13 +129,14 @@ struct EventWriter {
         func column(_ value: (AlertEvent) -> String?) -> PostgresValue { .textArray(events.map(value)) }
         try await connection.execute("""
             INSERT INTO events (id, dedup_key, poll_id, partner_id, channel_id, rule, status, severity, field, from_value,
-                                to_value, summary, description, labels, channel, observed_at, notified)
+                                to_value, summary, description, labels, channel, observed_at, notified, recipients)
             SELECT x.id::uuid, x.dedup_key, $1, $2, x.channel_id, x.rule, x.status, x.severity, x.field, x.from_value,
-                   x.to_value, x.summary, x.description, x.labels::jsonb, x.channel::jsonb, $3, x.notified::boolean
+                   x.to_value, x.summary, x.description, x.labels::jsonb, x.channel::jsonb, $3, x.notified::boolean,
+                   x.recipients::jsonb
             FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[],
-                        $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[])
+                        $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[])
                  AS x(id, dedup_key, channel_id, rule, status, severity, field, from_value, to_value, summary, description,
-                      labels, channel, notified)
+                      labels, channel, notified, recipients)
             """, [
                 PostgresValue(pollID), .text(partnerID), .timestamp(observedAt),
                 column { $0.id.uuidString }, column { Self.dedupKey($0) }, column(\.channel.id), column(\.rule),
@@ -136,6 +144,7 @@ struct EventWriter {
                 column(\.description),
                 column { AlertEvent.jsonText(of: $0.labels) }, column(\.channel.jsonText),
                 .textArray(notified[range].map { $0 ? "t" : "f" }),
+                column { $0.recipients.isEmpty ? nil : AlertEvent.jsonText(of: $0.recipients) },
             ])
     }
 

@@ -70,6 +70,8 @@ public struct PollRecorder: Sendable {
         public var firstPoll: Bool
         /// Events held back by silences and inhibition, and held-back alerts notified now.
         public var suppression = SuppressionCounts()
+        /// Events whose templated recipient was unusable, sent to the receiver's `fallback_to`.
+        public var recipientFallbacks = RecipientFallbacks()
     }
 
     /// Records `poll`; throws (and writes nothing) if any statement fails. With `commit: false`
@@ -198,6 +200,7 @@ public struct PollRecorder: Sendable {
         outcome.events = written.events
         outcome.deliveries = written.deliveries
         outcome.suppression = written.suppression
+        outcome.recipientFallbacks = written.recipientFallbacks
         try await completePoll(pollID, poll, changed: outcome.changedChannels, events: written.events.count, on: connection)
         try await options.beforeCommit?(connection, outcome)
         if !options.commit { throw DryRunRollback(outcome: outcome) }

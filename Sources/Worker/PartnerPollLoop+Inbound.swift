@@ -98,6 +98,9 @@ extension PartnerPollLoop {
             "deliveries": "\(outcome.deliveries)", "duration": "\(String(format: "%.3f", duration.seconds))s",
         ]
         metadata.merge(outcome.suppression.logMetadata) { _, new in new }
+        for message in outcome.recipientFallbacks.messages {
+            logger.warning("\(message)", metadata: ["partner": "\(partnerID)"])
+        }
         guard outcome.complete else {
             let reason = observed.failure?.message ?? "incomplete"
             let givenUp = try await InboundInbox.markAttemptFailed(Array(plan.channelsByEvent.keys), reason: reason, on: connection)

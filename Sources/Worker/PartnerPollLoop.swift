@@ -287,6 +287,9 @@ public final class PartnerPollLoop: Sendable {
         } else {
             logger.info("poll", metadata: metadata)
         }
+        for message in outcome.recipientFallbacks.messages {
+            logger.warning("\(message)", metadata: ["partner": "\(partnerID)"])
+        }
     }
 
     private func logDatabaseFailure(_ error: any Error, retryIn delay: Duration) {

@@ -28,7 +28,7 @@ public struct WorkerSettings: Sendable {
     /// receivers are wrapped so every attempt is counted in `metrics`.
     public init(config: ChannelWatchConfig, rules: LoadedRules, receivers: [any Receiver], database: PostgresClient,
                 outboxOwner: String = Outbox.defaultOwner, metrics: WorkerMetrics, logger: Logger) {
-        let router = Router(routes: config.routes)
+        let router = Router(routes: config.routes, receivers: config.receivers)
         let recorder = PollRecorder(database: database, engine: RuleEngine(rules: rules.ruleSet), router: router,
                                     rulesFingerprint: rules.fingerprint, inhibitRules: config.inhibitRules)
         let metered = receivers.map { MeteredReceiver($0, metrics: metrics) as any Receiver }

@@ -40,6 +40,8 @@ struct PollCommand: AsyncParsableCommand {
         /// Events recorded but held back by silences and by inhibition.
         var silenced: Int?
         var inhibited: Int?
+        /// Events whose templated recipient was unusable and went to the receiver's `fallback_to`.
+        var recipientFallbacks: [String]?
         var eventsNotComputed: String?
 
         /// The recording's side: events, deliveries, what was held back.
@@ -49,6 +51,7 @@ struct PollCommand: AsyncParsableCommand {
             deliveries = outcome.deliveries
             silenced = outcome.suppression.silenced
             inhibited = outcome.suppression.inhibited
+            recipientFallbacks = outcome.recipientFallbacks.isEmpty ? nil : outcome.recipientFallbacks.messages
         }
 
         /// The poll's side of the report.
@@ -64,7 +67,7 @@ struct PollCommand: AsyncParsableCommand {
         enum CodingKeys: String, CodingKey {
             case partner, complete, reason, pages, channels, events, deliveries, silenced, inhibited
             case durationSeconds = "duration_seconds", changedChannels = "changed_channels"
-            case eventsNotComputed = "events_not_computed"
+            case eventsNotComputed = "events_not_computed", recipientFallbacks = "recipient_fallbacks"
         }
     }
 
@@ -154,6 +157,7 @@ struct PollCommand: AsyncParsableCommand {
         }
         print(line)
         for event in report.events ?? [] { print("  \(event)") }
+        for fallback in report.recipientFallbacks ?? [] { print("  warning: \(fallback)") }
         if let reason = report.eventsNotComputed { print("  events not computed (\(reason))") }
     }
 }

@@ -65,7 +65,7 @@ import YAMLSupport
         #expect(found == [
             "F:4:49: receiver pager: 'routing_key' must be the 32-character integration key of an Events API v2 integration",
             "F:5:39: receiver teams: 'url' must be an https:// Teams incoming-webhook or Workflows URL",
-            "F:6:43: receiver tg: 'bot_token' must be a bot token from BotFather, digits, ':' and 35 characters",
+            "F:6:43: receiver tg: 'bot_token' must be the token BotFather gave, digits, ':' and at least 30 more characters",
             "F:6:71: receiver tg: 'chat_id' must be a numeric chat id (e.g. -1001234567890) or @channelname, found 'my chat'",
             "F:7:41: receiver am: 'url' must be the Alertmanager's http:// or https:// base URL, found 'alertmanager:9093'",
             "F:7:74: receiver am: give 'basic_auth' or 'bearer_token', not both",

@@ -188,7 +188,7 @@ import Testing
         let sink = try HTTPSink(actions: [.respond(.text("", status: 200))])
         let receiver = AlertmanagerReceiver(name: "am", settings: AlertmanagerSettings(
             url: sink.baseURL, basicAuth: ("cw", Secret("AMPASSWORDsecret")), consoleURL: "https://cw.example.com/"),
-            timeout: .seconds(5))
+            timeout: .seconds(5), now: { Date(timeIntervalSince1970: 1795687200) })  // 2026-11-26T10:00:00Z, two days after the start
         var change = Fixtures.event(2)
         change.status = .changed
         let resolved = Fixtures.event(3, status: .resolved)
@@ -202,7 +202,7 @@ import Testing
         #expect(alerts[0]["labels"]?["severity"]?.stringValue == "critical")
         #expect(alerts[0]["annotations"]?["summary"]?.stringValue == "Quality rating of +49 30 1234 1 dropped to Low")
         #expect(alerts[0]["startsAt"]?.stringValue == "2026-11-24T10:00:00Z")
-        #expect(alerts[0]["endsAt"]?.stringValue == "2026-12-01T10:00:00Z", "held open a week")
+        #expect(alerts[0]["endsAt"]?.stringValue == "2026-12-03T10:00:00Z", "held open a week after it was sent")
         #expect(alerts[1]["endsAt"]?.stringValue == "2026-11-24T11:00:00Z", "a change ends an hour later")
         #expect(alerts[2]["endsAt"]?.stringValue == "2026-11-24T10:00:00Z", "a resolve ends it")
         #expect(alerts[0]["generatorURL"]?.stringValue == "https://cw.example.com/alerts?channel=ch-1")
