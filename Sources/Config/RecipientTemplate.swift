@@ -93,6 +93,13 @@ public struct RecipientSettings: Sendable {
     /// How many values a rendering has: one per tag of every template.
     public var valueCount: Int { templates.reduce(0) { $0 + $1.tagNames.count } }
 
+    /// A delivery's stored `values` when they still fit the templates, nil for the fallback: no
+    /// values (nothing usable was rendered), or a count that a changed template no longer has.
+    public func storedValues(_ values: [String]?) -> [String]? {
+        guard let values, values.count == valueCount else { return nil }
+        return values
+    }
+
     /// The recipients as rendered from stored `values` (one per tag, templates in order).
     public func assembled(_ values: [String]) -> [String] {
         var offset = 0

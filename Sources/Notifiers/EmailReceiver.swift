@@ -66,7 +66,7 @@ public struct EmailReceiver: Receiver {
     /// `to` as configured, or as rendered for the notification's group (its fallback when none was usable).
     private func addresses(for notification: NotificationPayload) -> [String] {
         guard let recipients else { return settings.to }
-        guard let values = notification.recipient else { return recipients.fallback.map(\.revealed) }
+        guard let values = recipients.storedValues(notification.recipient) else { return recipients.fallback.map(\.revealed) }
         return recipients.assembled(values)
     }
 

@@ -55,7 +55,7 @@ public struct WebhookReceiver: Receiver {
     /// `url` as configured, or as rendered for the delivery's group (its fallback when unusable).
     private func url(for recipient: [String]?) -> Secret {
         guard let recipients else { return url }
-        guard let recipient else { return recipients.fallback[0] }
+        guard let recipient = recipients.storedValues(recipient) else { return recipients.fallback[0] }
         return Secret(recipients.assembledURL(recipient))
     }
 

@@ -226,3 +226,24 @@ private final class LockedLines: Sendable {
     func append(_ line: String) { lines.withLock { $0.append(line) } }
     var all: [String] { lines.value }
 }
+
+/// A templated webhook URL is put together from the values stored with the delivery; values that
+/// no longer fit the template (it was changed while the delivery was queued) go to the fallback.
+@Suite struct TemplatedWebhookURLTests {
+    @Test func storedValuesFillTheTemplateAndMisfitsGoToTheFallback() async throws {
+        let sink = try HTTPSink()
+        defer { sink.stop() }
+        let recipients = RecipientSettings(
+            templates: [try RecipientTemplate(sink.url("/hooks/{{channel.client_id}}/{{channel.waba_id}}?token=T0KEN"))],
+            fallback: [Secret(sink.url("/fallback"))])
+        let receiver = WebhookReceiver(name: "clients", url: Secret(sink.url("/unused")), secret: nil,
+                                       recipients: recipients, timeout: .seconds(5))
+        for values in [["client a/1", "w-9"], ["only-one"], nil] as [[String]?] {
+            var payload = NotificationPayload(deliveryID: UUID(), groupKey: "rule=quality_low", receiver: "clients",
+                                              events: [Fixtures.event()], truncatedEvents: 0)
+            payload.recipient = values
+            #expect(await receiver.deliver(payload, kind: .notification) == .delivered)
+        }
+        #expect(sink.requests.map(\.target) == ["/hooks/client%20a%2F1/w-9?token=T0KEN", "/fallback", "/fallback"])
+    }
+}
