@@ -33,10 +33,17 @@ struct PageFetcher: Sendable {
     func fetch(offset: Int, limit: Int, page: Int) async -> PageFetch {
         var random = SystemRandomNumberGenerator()
         var attempt = 0
+        // What the last attempt got: when the deadline passes during the wait for a retry, that
+        // answer (an HTTP 500 with its trace id, say) says more than "the deadline passed".
+        var lastProblem: PollFailure?
         while true {
             attempt += 1
             let remaining = ContinuousClock.now.duration(to: deadline)
             guard remaining > .zero else {
+                if var lastProblem {
+                    lastProblem.message += "; the poll deadline passed before the next attempt"
+                    return finish(offset, limit, attempt - 1, .failure(lastProblem))
+                }
                 return finish(offset, limit, attempt - 1, .failure(failure(page, offset, .deadline, "the poll deadline passed before this page arrived", attempts: attempt - 1)))
             }
             let outcome = await attemptOnce(offset: offset, limit: limit, page: page, timeout: min(settings.requestTimeout, remaining))
@@ -52,6 +59,7 @@ struct PageFetcher: Sendable {
                                                remaining: ContinuousClock.now.duration(to: deadline), using: &random)
                 switch decision {
                 case .retry(let wait):
+                    lastProblem = problem.failure
                     var shown = problem.failure
                     shown.attempts = 1
                     logger.warning("\(shown.descriptionWithoutAdvice): retrying in \(Self.format(wait)) (attempt \(attempt) of \(schedule.maxAttempts))")
