@@ -48,6 +48,8 @@ struct ChannelRecording {
     static let maximumQueueWait = Duration.milliseconds(500)
     /// Snapshots written so far.
     private var written = 0
+    /// How the written and gone channels change the partner's counts per field value.
+    private var tally = ChannelStateTally()
 
     private init(recorder: PollRecorder, partnerID: String, pollID: Int64, observedAt: Date, rulesChanged: Bool,
                  only: [String]?, presentBefore: Int) {
@@ -160,7 +162,10 @@ struct ChannelRecording {
     mutating func finish(writer: inout EventWriter, on connection: PostgresConnection) async throws -> Int {
         try await classify(writer: &writer, on: connection)
         try await writeQueue(writer: &writer, on: connection)
-        guard presentSeen < presentBefore else { return written }
+        guard presentSeen < presentBefore else {
+            try await tally.write(partnerID: partnerID, on: connection)
+            return written
+        }
         let gone = try await connection.query("""
             SELECT channel_id FROM channel_snapshots s
             WHERE partner_id = $1 AND missing_since IS NULL AND ($2::text[] IS NULL OR channel_id = ANY($2::text[]))
@@ -179,10 +184,12 @@ struct ChannelRecording {
                 writer.add(evaluation.facts, channel: ChannelSummary(id: id, document: before.document),
                            document: before.document)
                 try missing.add(id, state: evaluation.state)
+                tally.remove(before.document)
             }
             try await missing.write(partnerID: partnerID, at: observedAt, on: connection)
             try await writer.writeEvents(pollID: pollID, on: connection)
         }
+        try await tally.write(partnerID: partnerID, on: connection)
         return written + gone.count
     }
 
@@ -201,6 +208,8 @@ struct ChannelRecording {
                                                       pollComplete: true, state: before?.state ?? .empty, context: context)
             writer.add(evaluation.facts, channel: ChannelSummary(id: channel.id, document: document), document: document)
             try upserts.add(channel, fingerprint: fingerprint, state: evaluation.state)
+            if let before, before.present { tally.remove(before.document) }
+            tally.add(document)
         }
         try await upserts.write(partnerID: partnerID, at: observedAt, on: connection)
         try await writer.writeEvents(pollID: pollID, on: connection)
@@ -210,19 +219,28 @@ struct ChannelRecording {
     }
 
     private func loadDocuments(ids: [String],
-                               on connection: PostgresConnection) async throws -> [String: (document: JSONValue, state: ChannelRuleState)] {
+                               on connection: PostgresConnection) async throws -> [String: StoredChannel] {
         guard !ids.isEmpty else { return [:] }
         let rows = try await connection.query("""
-            SELECT channel_id, document, rule_state FROM channel_snapshots
+            SELECT channel_id, document, rule_state, missing_since IS NULL AS present FROM channel_snapshots
             WHERE partner_id = $1 AND channel_id = ANY($2::text[])
             """, [.text(partnerID), .textArray(ids)])
-        var documents: [String: (document: JSONValue, state: ChannelRuleState)] = [:]
+        var documents: [String: StoredChannel] = [:]
         for row in rows {
             let document = try JSONValue(parsing: try row.decode(Data.self, "document"))
             let state = try SnapshotUpserts.state(from: try row.decode(Data.self, "rule_state"))
-            documents[try row.decode(String.self, "channel_id")] = (document, state)
+            documents[try row.decode(String.self, "channel_id")] = StoredChannel(
+                document: document, state: state, present: try row.decode(Bool.self, "present"))
         }
         return documents
+    }
+
+    /// A channel's stored snapshot: its document, its rule state, and whether it was present
+    /// (not missing) before this poll.
+    struct StoredChannel {
+        var document: JSONValue
+        var state: ChannelRuleState
+        var present: Bool
     }
 }
 

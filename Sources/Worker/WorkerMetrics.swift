@@ -19,6 +19,8 @@ public final class WorkerMetrics: Sendable {
     private let factory: PrometheusMetricsFactory
     /// Rules that had firing alerts at the last refresh, so a rule whose alerts all resolved drops to 0.
     private let knownFiringRules = LockedBox<Set<String>>([])
+    /// (partner, field, value) series set at the last refresh, so a value no channel has any more drops to 0.
+    private let knownChannelStates = LockedBox<Set<ChannelStateKey>>([])
 
     /// Metric names, as scraped.
     public enum Name {
@@ -41,6 +43,13 @@ public final class WorkerMetrics: Sendable {
         public static let deliveries = "channelwatch_deliveries_total"
         /// Pending deliveries (read from the database).
         public static let queueDepth = "channelwatch_delivery_queue_depth"
+        /// Dead deliveries stored (read from the database): `channelwatch deliveries retry --dead`
+        /// or the console's retry button sends them again.
+        public static let deliveriesDead = "channelwatch_deliveries_dead"
+        /// A partner's present channels by `field` (`current_quality_rating`, `current_limit`,
+        /// `availability_status`, `status`, `waba_account.status`) and `value` (read from the
+        /// database, as recorded by the last poll; `""` when a channel lacks the field).
+        public static let channelsByState = "channelwatch_channels_by_state"
         /// Age of the oldest pending delivery, 0 when none.
         public static let oldestPendingAge = "channelwatch_oldest_pending_delivery_age_seconds"
         /// Histogram of creation-to-delivery times of delivered notifications.
@@ -65,7 +74,7 @@ public final class WorkerMetrics: Sendable {
 
         /// Every metric the worker exports from its start.
         public static let all = [polls, pollDuration, channels, events, suppressed, released, alertsFiring, deliveries,
-                                 queueDepth, oldestPendingAge, deliveryLatency]
+                                 queueDepth, deliveriesDead, oldestPendingAge, deliveryLatency]
     }
 
     /// Metrics in a fresh registry.
@@ -90,6 +99,7 @@ public final class WorkerMetrics: Sendable {
         self.factory = factory
         // Unlabelled gauges exist from the start, so a scrape before the first refresh shows them.
         Gauge(label: Name.queueDepth, factory: factory).record(0)
+        Gauge(label: Name.deliveriesDead, factory: factory).record(0)
         Gauge(label: Name.oldestPendingAge, factory: factory).record(0)
         recordSuppression(SuppressionCounts())
     }
@@ -180,6 +190,36 @@ public final class WorkerMetrics: Sendable {
     public func setDeliveryQueue(depth: Int, oldestPendingAgeSeconds: Double) {
         Gauge(label: Name.queueDepth, factory: factory).record(depth)
         Gauge(label: Name.oldestPendingAge, factory: factory).record(oldestPendingAgeSeconds)
+    }
+
+    /// Sets the dead-deliveries gauge.
+    public func setDeliveriesDead(_ count: Int) {
+        Gauge(label: Name.deliveriesDead, factory: factory).record(count)
+    }
+
+    /// One series of ``Name/channelsByState``.
+    public struct ChannelStateKey: Hashable, Sendable {
+        public var partner: String
+        public var field: String
+        public var value: String
+
+        public init(partner: String, field: String, value: String) {
+            self.partner = partner
+            self.field = field
+            self.value = value
+        }
+    }
+
+    /// Sets the portfolio gauges; series absent from `counts` that were set before drop to 0.
+    public func setChannelsByState(_ counts: [ChannelStateKey: Int]) {
+        let previous = knownChannelStates.withLock { known in
+            defer { known.formUnion(counts.keys) }
+            return known
+        }
+        for key in previous.union(counts.keys) {
+            Gauge(label: Name.channelsByState, dimensions: [("partner", key.partner), ("field", key.field), ("value", key.value)],
+                  factory: factory).record(counts[key] ?? 0)
+        }
     }
 
     /// Sets the firing-alert gauge per rule; rules absent from `counts` that were firing before drop to 0.
