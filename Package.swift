@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        // Only its bcrypt (HummingbirdBcrypt, a small C library) is built: console passwords.
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
     ],
     targets: [
         // C shims: typed wrappers for libcurl's varargs setopt/getinfo, and libpq's header + macros.
@@ -71,7 +73,7 @@ let package = Package(
         ]),
 
         // Read-only queries over the stored state: alerts, events, deliveries (and pruning old rows).
-        .target(name: "Inspection", dependencies: ["Alerting", "JSON", "Outbox", "Postgres", "Rules"]),
+        .target(name: "Inspection", dependencies: ["Alerting", "JSON", "Outbox", "Postgres", "Rules", "YAMLSupport"]),
 
         // Receivers: render, send, classify the outcome. One file per receiver type.
         .target(name: "Notifiers", dependencies: [
@@ -97,9 +99,20 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
+        // The web console and the JSON API on `listen`: server-rendered pages (Mustache), /api/v1,
+        // access control (http_auth: bcrypt passwords, bearer tokens; loopback-only changes without
+        // it), CSRF tokens on forms, security headers. Knows no HTTP server: the Worker serves it.
+        .target(name: "Console", dependencies: [
+            "Alerting", "Config", "Inspection", "JSON", "Outbox", "Postgres", "Primitives", "Recording", "Rules",
+            .product(name: "Mustache", package: "swift-mustache"),
+            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
         // The long-running worker: poll and delivery loops, replicas, health, readiness and metrics, logs.
         .target(name: "Worker", dependencies: [
-            "Alerting", "Primitives", "Config", "Inbound", "JSON", "Outbox", "Postgres", "Recording", "Rules", "PartnerAPI",
+            "Alerting", "Primitives", "Config", "Console", "Inbound", "JSON", "Outbox", "Postgres", "Recording", "Rules", "PartnerAPI",
             .product(name: "FlyingFox", package: "FlyingFox"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
@@ -109,7 +122,7 @@ let package = Package(
 
         // The command line: parses arguments and calls into the modules.
         .executableTarget(name: "channelwatch", dependencies: [
-            "Primitives", "Curl", "Postgres", "JSON", "YAMLSupport", "Config", "Rules", "Alerting", "Inbound", "Outbox", "Recording", "Inspection", "Notifiers", "PartnerAPI", "Worker", "Demo", "LocalPostgres", "Bench",
+            "Primitives", "Curl", "Postgres", "JSON", "YAMLSupport", "Config", "Rules", "Alerting", "Inbound", "Outbox", "Recording", "Inspection", "Console", "Notifiers", "PartnerAPI", "Worker", "Demo", "LocalPostgres", "Bench",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -151,11 +164,14 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .testTarget(name: "WorkerTests", dependencies: [
-            "Worker", "Alerting", "Primitives", "Outbox", "Recording", "Config", "TestSupport", "Postgres", "Rules", "JSON",
+            "Worker", "Alerting", "Console", "Primitives", "Outbox", "Recording", "Config", "TestSupport", "Postgres", "Rules", "JSON",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        .testTarget(name: "ConsoleTests", dependencies: [
+            "Console", "Alerting", "Config", "Inspection", "JSON", "Outbox", "Postgres", "Recording", "Rules", "TestSupport",
+        ]),
         .testTarget(name: "InboundTests", dependencies: [
             "Inbound", "Config", "Curl", "JSON", "Postgres", "Primitives", "TestSupport",
             .product(name: "Crypto", package: "swift-crypto"),

@@ -21,6 +21,16 @@ extension ChannelWatchConfig {
             "max_delivery_age": .string(DurationText.format(maxDeliveryAge)),
             "webhook_listen": webhookListen.map(JSONValue.string) ?? .null,
             "inhibit_rules": .array(inhibitRules.map(\.redacted)),
+            "http_auth": httpAuth.map(\.redacted) ?? .null,
+        ])
+    }
+}
+
+extension HTTPAuthConfig {
+    var redacted: JSONValue {
+        .object([
+            "users": .array(users.map { .object(["username": .string($0.username), "password_hash": .string(Redaction.marker)]) }),
+            "bearer_tokens": .array(bearerTokens.map { .object(["name": .string($0.name), "token": .string(Redaction.marker)]) }),
         ])
     }
 }

@@ -25,11 +25,14 @@ public struct ChannelWatchConfig: Sendable {
     public var webhookListen: String?
     /// While a source alert fires, matching target events are not delivered.
     public var inhibitRules: [InhibitRuleConfig]
+    /// Who may use the console, the JSON API and `/metrics`; `nil`: anyone who reaches `listen`
+    /// may read, and only loopback may change (silences, retries).
+    public var httpAuth: HTTPAuthConfig?
 
     public init(file: String = "(in code)", partners: [PartnerConfig], database: DatabaseConfig,
                 poll: PollConfig = PollConfig(), rules: [String], listen: String? = nil,
                 receivers: [ReceiverConfig] = [], routes: [RouteConfig] = [], maxDeliveryAge: Duration = .seconds(86_400),
-                webhookListen: String? = nil, inhibitRules: [InhibitRuleConfig] = []) {
+                webhookListen: String? = nil, inhibitRules: [InhibitRuleConfig] = [], httpAuth: HTTPAuthConfig? = nil) {
         self.file = file
         self.partners = partners
         self.database = database
@@ -41,6 +44,7 @@ public struct ChannelWatchConfig: Sendable {
         self.maxDeliveryAge = maxDeliveryAge
         self.webhookListen = webhookListen
         self.inhibitRules = inhibitRules
+        self.httpAuth = httpAuth
     }
 }
 

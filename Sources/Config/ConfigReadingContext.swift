@@ -22,6 +22,7 @@ struct ConfigReadingContext {
         let inhibitRules = list(reader, "inhibit_rules") { readInhibitRule($0) }
         let maxDeliveryAge = reader.duration("max_delivery_age") ?? .seconds(86_400)
         let webhookListen = string(reader, "webhook_listen") ?? ""
+        let httpAuth = reader.value("http_auth").flatMap(readHTTPAuth)
         reader.finish()
 
         checkUnique(partners.map { ($0.value.id, $0.node) }, what: "partner id")
@@ -42,7 +43,8 @@ struct ConfigReadingContext {
             file: file, partners: partners.map(\.value), database: database, poll: poll,
             rules: rules, listen: listen.isEmpty ? nil : listen,
             receivers: receivers.map(\.value), routes: routes.map(\.value), maxDeliveryAge: maxDeliveryAge,
-            webhookListen: webhookListen.isEmpty ? nil : webhookListen, inhibitRules: inhibitRules.map(\.value))
+            webhookListen: webhookListen.isEmpty ? nil : webhookListen, inhibitRules: inhibitRules.map(\.value),
+            httpAuth: httpAuth)
     }
 
     // MARK: - Values with ${VAR} expansion

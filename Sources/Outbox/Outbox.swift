@@ -192,16 +192,17 @@ public struct Outbox: Sendable {
 
     /// Puts dead deliveries back in the queue, due now: one by id, or all of them. Returns how many.
     public func requeueDead(id: UUID?) async throws -> Int {
-        if let id {
-            return try await database.execute("""
+        // In one transaction with a NOTIFY, so every running worker hears of them at once.
+        try await database.transaction { connection in
+            let requeued = try await connection.execute("""
                 UPDATE deliveries SET status = 'pending', next_attempt_at = now(), created_at = now(), attempts = 0
-                WHERE id = $1 AND status = 'dead'
-                """, [.uuid(id)])
+                WHERE status = 'dead' AND ($1::uuid IS NULL OR id = $1)
+                """, [id.map(PostgresValue.uuid) ?? .null])
+            if requeued > 0 {
+                try await connection.execute("SELECT pg_notify('channelwatch_deliveries', 'requeued')")
+            }
+            return requeued
         }
-        return try await database.execute("""
-            UPDATE deliveries SET status = 'pending', next_attempt_at = now(), created_at = now(), attempts = 0
-            WHERE status = 'dead'
-            """)
     }
 }
 

@@ -22,7 +22,7 @@ public struct SilenceStore: Sendable {
     /// Pending and active silences at `time` (expired ones too with `includeExpired`), newest first.
     public func list(at time: Date, includeExpired: Bool = false) async throws -> [Silence] {
         try await database.query("""
-            SELECT \(Self.columns) FROM silences WHERE $1 OR ends_at > $2 ORDER BY created_at DESC, id
+            SELECT \(Self.columns) FROM silences WHERE $1 OR ends_at > $2 ORDER BY created_at DESC, id DESC
             """, [.bool(includeExpired), .timestamp(time)]).map(Self.silence(row:))
     }
 

@@ -1,4 +1,5 @@
 import Alerting
+import Console
 import Outbox
 import Recording
 import Config
@@ -55,11 +56,12 @@ public final class WorkerService: Service, Sendable {
         if let listen = config.listen {
             let readiness = ReadinessCheck(database: database, settings: settings)
             let settings = self.settings
-            let silences = SilenceAPI(store: SilenceStore(database: database)) { request, now in
-                request.validate(now: now, rules: settings.settings.recorder.engine.rules)
+            let console = ConsoleApp(database: database, logger: logger) {
+                let current = settings.settings
+                return ConsoleContext(config: current.config, rules: current.recorder.engine.rules)
             }
             healthServer = try HealthServer(address: try ListenAddress(parsing: listen), readiness: readiness,
-                                            metrics: metrics, silences: silences, logger: logger)
+                                            metrics: metrics, console: console, logger: logger)
         } else {
             healthServer = nil
         }

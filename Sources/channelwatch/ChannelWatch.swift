@@ -15,7 +15,7 @@ struct ChannelWatch: AsyncParsableCommand {
             DemoCommand.self, RunCommand.self, PollCommand.self, DeliverCommand.self, CheckCommand.self,
             RulesCommand.self, MigrateCommand.self, AlertsCommand.self, EventsCommand.self, DeliveriesCommand.self,
             WebhooksCommand.self, SilenceCommand.self, NotifyTestCommand.self, SimulateCommand.self, PruneCommand.self, BenchCommand.self,
-            VersionCommand.self,
+            HashPasswordCommand.self, VersionCommand.self,
         ]
     )
 }

@@ -56,6 +56,9 @@ struct CheckCommand: AsyncParsableCommand {
             printToStandardError("warning: \(loaded.file): no routes: events will be recorded but sent to no receiver")
         }
         if let loaded { warnAboutInhibitRules(loaded, rules: rules) }
+        if let loaded, let warning = loaded.openConsoleWarning {
+            printToStandardError("warning: \(loaded.file): \(warning)")
+        }
     }
 
     /// An inhibit rule whose `rule` equality names no loaded rule can never hold back anything.

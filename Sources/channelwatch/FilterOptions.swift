@@ -1,5 +1,6 @@
 import Alerting
 import Inspection
+import Rules
 import ArgumentParser
 import Foundation
 import YAMLSupport
@@ -25,12 +26,29 @@ struct FilterOptions: ParsableArguments {
     }
 
     static func parseSince(_ text: String, now: Date) -> Date? {
-        if let duration = DurationText.parse(text) {
-            return now.addingTimeInterval(-Double(duration.components.seconds))
-        }
-        return try? Date(text, strategy: .iso8601)
+        Inspection.Filter.parseSince(text, now: now)
     }
 }
+
+/// The filters `alerts` and `events` add: severity, WABA, client, and a search by phone number or name.
+struct ChannelFilterOptions: ParsableArguments {
+    @Option(help: "Only this severity: critical, warning or info.") var severity: Severity?
+    @Option(help: "Only channels of this WABA id.") var waba: String?
+    @Option(help: "Only channels of this client id.") var client: String?
+    @Option(help: "A phone number (any part of its digits) or a phone, client or WABA name (any part, any case).")
+    var search: String?
+
+    func narrow(_ filter: Inspection.Filter) -> Inspection.Filter {
+        var filter = filter
+        filter.severity = severity?.rawValue
+        filter.waba = waba
+        filter.client = client
+        filter.search = search
+        return filter
+    }
+}
+
+extension Severity: ExpressibleByArgument {}
 
 /// Prints rows as aligned columns, or as a JSON array with `--json`.
 enum Listing {

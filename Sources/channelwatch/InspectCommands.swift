@@ -12,12 +12,14 @@ struct AlertsCommand: AsyncParsableCommand {
 
     @OptionGroup var config: ConfigOption
     @OptionGroup var filters: FilterOptions
+    @OptionGroup var channelFilters: ChannelFilterOptions
     @Option(help: "firing, resolved or all.") var status: AlertStatusOption = .firing
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
+        let filter = channelFilters.narrow(filters.filter(status: status.storedStatus))
         let rows = try await withDatabase(try config.databaseConfiguration(), logger: commandLogger("channelwatch")) {
-            try await Inspection(database: $0).alerts(filters.filter(status: status.storedStatus))
+            try await Inspection(database: $0).alerts(filter).rows
         }
         try Listing.print(rows, json: output.json,
                           header: ["STARTED", "STATUS", "SEVERITY", "RULE", "PARTNER", "CHANNEL", "PHONE", "NOTIFIED", "SUMMARY"]) {
@@ -33,12 +35,14 @@ struct EventsCommand: AsyncParsableCommand {
 
     @OptionGroup var config: ConfigOption
     @OptionGroup var filters: FilterOptions
-    @Option(help: "firing, resolved or changed.") var status: FactStatus?
+    @OptionGroup var channelFilters: ChannelFilterOptions
+    @Option(help: "firing, resolved, changed or received.") var status: FactStatus?
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
+        let filter = channelFilters.narrow(filters.filter(status: status?.rawValue))
         let rows = try await withDatabase(try config.databaseConfiguration(), logger: commandLogger("channelwatch")) {
-            try await Inspection(database: $0).events(filters.filter(status: status?.rawValue))
+            try await Inspection(database: $0).events(filter).rows
         }
         try Listing.print(rows, json: output.json,
                           header: ["OBSERVED", "STATUS", "RULE", "PARTNER", "CHANNEL", "PHONE", "FROM → TO", "DELIVERY", "SUMMARY"]) { row in
@@ -68,7 +72,7 @@ struct DeliveriesCommand: AsyncParsableCommand {
 
         func run() async throws {
             let rows = try await withDatabase(try config.databaseConfiguration(), logger: commandLogger("channelwatch")) {
-                try await Inspection(database: $0).deliveries(filters.filter(status: status?.rawValue, receiver: receiver))
+                try await Inspection(database: $0).deliveries(filters.filter(status: status?.rawValue, receiver: receiver)).rows
             }
             try Listing.print(rows, json: output.json, header: ["CREATED", "ID", "RECEIVER", "STATUS", "ATTEMPTS", "EVENTS", "GROUP", "LAST ERROR"]) {
                 [Listing.time($0.createdAt), $0.id.uuidString.lowercased(), $0.receiver, $0.status.rawValue, String($0.attempts),

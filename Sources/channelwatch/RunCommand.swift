@@ -69,6 +69,7 @@ struct RunCommand: AsyncParsableCommand {
             "rules": "\(runtime.rules.ruleSet.rules.count)", "listen": "\(runtime.config.listen ?? "off")",
             "database": "\(Redaction.databaseURL(runtime.config.database.url))",
         ])
+        if let warning = runtime.config.openConsoleWarning { logger.warning("\(warning)") }
         // A signal that arrived since start-up ended was remembered by the group: it starts and
         // shuts down at once.
         try await group.run()

@@ -31,21 +31,14 @@ struct WebhooksCommand: AsyncParsableCommand {
 
         func run() async throws {
             let filter = Inspection.Filter(partner: partner, since: since.flatMap { FilterOptions.parseSince($0, now: Date()) },
-                                           limit: limit)
+                                           event: event, limit: limit)
             let rows = try await withDatabase(try config.databaseConfiguration(), logger: commandLogger("channelwatch")) {
-                try await Inspection(database: $0).inboundWebhooks(filter, event: event)
+                try await Inspection(database: $0).inboundWebhooks(filter).rows
             }
             try Listing.print(rows, json: output.json, header: ["RECEIVED", "ID", "PARTNER", "EVENT", "STATUS", "REPEATS", "NAMES"]) {
                 [Listing.time($0.receivedAt), String($0.id), $0.partnerID, $0.event.isEmpty ? "-" : $0.event, $0.status,
-                 String($0.duplicates), Self.describe($0.names)]
+                 String($0.duplicates), $0.namedSummary ?? "-"]
             }
-        }
-
-        /// `channel c1, waba w1` — what the event named, shortest first.
-        static func describe(_ names: [String: [String]]) -> String {
-            let parts = [("channel_ids", "channel"), ("phone_numbers", "number"), ("waba_ids", "waba"), ("client_ids", "client")]
-                .compactMap { key, label in names[key].flatMap { $0.isEmpty ? nil : "\(label) \($0.joined(separator: " "))" } }
-            return parts.isEmpty ? "-" : parts.joined(separator: ", ")
         }
     }
 

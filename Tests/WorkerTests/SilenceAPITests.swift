@@ -7,6 +7,7 @@ import Recording
 import TestSupport
 import Testing
 @testable import Worker
+import Console
 
 /// `GET/POST /api/v1/silences` and `DELETE /api/v1/silences/{id}` over real HTTP, against a
 /// running worker: a silence created through the API mutes the next poll's notification for
@@ -107,23 +108,30 @@ import Testing
         #expect(!HealthServer.isLoopback(.ip6("fe80::1", port: 1)))
         #expect(!HealthServer.isLoopback(nil))
 
-        try await TestDatabaseScope.with { database in
-            let api = SilenceAPI(store: SilenceStore(database: database.client)) { request, now in
+        let access = AccessControl()
+        func request(_ method: String, fromLoopback: Bool) -> ConsoleRequest {
+            ConsoleRequest(method: method, path: "/api/v1/silences", headers: ["Content-Type": "application/json"],
+                           body: Data(Self.silenceBody(channel: "c1").utf8), fromLoopback: fromLoopback)
+        }
+        #expect(await access.verdict(for: request("POST", fromLoopback: false), auth: nil)
+                == .forbidden("changes (silences, retries) are accepted only from loopback (127.0.0.1, ::1) while http_auth is not configured"))
+        #expect(await access.verdict(for: request("DELETE", fromLoopback: false), auth: nil) != .allowed(.init(name: "anonymous", authenticated: false)))
+        #expect(await access.verdict(for: request("GET", fromLoopback: false), auth: nil) == .allowed(.init(name: "anonymous", authenticated: false)),
+                "reads are open without http_auth")
+        #expect(await access.verdict(for: request("POST", fromLoopback: true), auth: nil) == .allowed(.init(name: "anonymous", authenticated: false)))
+
+        try await TestDatabaseScope.with { database throws in
+            let api = SilenceAPI(store: SilenceStore(database: database.client))
+            let validate: @Sendable (SilenceRequest, Date) -> Result<Silence, SilenceRequestError> = { request, now in
                 request.validate(now: now, knownLabels: Set(SilenceRequest.builtInLabels), knownRules: ["quality_low"])
             }
             let body = Data(Self.silenceBody(channel: "c1").utf8)
-            let remote = await api.create(body: body, contentType: "application/json", fromLoopback: false)
-            #expect(remote.status == 403)
-            #expect(String(decoding: remote.body, as: UTF8.self).contains("only from loopback"))
-            #expect(try await WorkerHarness.count(database, "SELECT count(*) FROM silences") == 0)
-            let local = await api.create(body: body, contentType: "application/json", fromLoopback: true)
+            let local = await api.create(body: body, contentType: "application/json", validate: validate)
             #expect(local.status == 201)
-            let id = try #require(try JSONParser.parse(local.body)["id"]?.stringValue)
-            #expect(await api.expire(id: id, fromLoopback: false).status == 403)
-            #expect(try await WorkerHarness.count(database, "SELECT count(*) FROM silences WHERE ends_at > now()") == 1)
             let tooLarge = await api.create(body: Data(count: SilenceAPI.maximumBodyBytes + 1), contentType: "application/json",
-                                            fromLoopback: true)
+                                            validate: validate)
             #expect(tooLarge.status == 413)
+            #expect(try await WorkerHarness.count(database, "SELECT count(*) FROM silences WHERE ends_at > now()") == 1)
         }
     }
 }

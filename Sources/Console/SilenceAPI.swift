@@ -1,22 +1,20 @@
 import Alerting
 import Foundation
+import Inspection
 import JSON
 import Recording
 
 /// `GET/POST /api/v1/silences` and `DELETE /api/v1/silences/{id}` on `listen`: JSON in and out,
 /// every error a JSON object with a `message`.
 ///
-/// Changing requests (POST, DELETE) are accepted only from a loopback address; a JSON body is
-/// required, which a cross-site form cannot send, so these requests need no CSRF token.
+/// Who may call them is ``AccessControl``'s decision, made before. A JSON body is required,
+/// which a cross-site form cannot send, so these requests need no CSRF token.
 public struct SilenceAPI: Sendable {
     /// Where silences are stored.
     public let store: SilenceStore
-    /// Validates a request against the loaded rules' labels and names.
-    public let validate: @Sendable (SilenceRequest, Date) -> Result<Silence, SilenceRequestError>
 
-    public init(store: SilenceStore, validate: @escaping @Sendable (SilenceRequest, Date) -> Result<Silence, SilenceRequestError>) {
+    public init(store: SilenceStore) {
         self.store = store
-        self.validate = validate
     }
 
     /// Bodies larger than this are refused unread (413).
@@ -43,6 +41,11 @@ public struct SilenceAPI: Sendable {
 
     private struct ListBody: Encodable {
         var silences: [Silence.Row]
+        var nextCursor: String?
+
+        enum CodingKeys: String, CodingKey {
+            case silences, nextCursor = "next_cursor"
+        }
     }
 
     static let encoder: JSONEncoder = {
@@ -52,27 +55,44 @@ public struct SilenceAPI: Sendable {
         return encoder
     }()
 
-    /// `GET /api/v1/silences[?expired=true]`: pending and active silences (and expired ones), newest first.
-    public func list(includeExpired: Bool, now: Date = Date()) async -> Answer {
+    /// `GET /api/v1/silences[?expired=true]`: pending and active silences (and expired ones),
+    /// newest first, `limit` at a time after `cursor`.
+    public func list(includeExpired: Bool, limit: Int = 100, after cursor: PageCursor? = nil, now: Date = Date()) async -> Answer {
         do {
-            return .json(200, ListBody(silences: try await store.list(at: now, includeExpired: includeExpired).map { $0.row(at: now) }))
+            let page = Self.page(try await store.list(at: now, includeExpired: includeExpired), limit: limit, after: cursor)
+            return .json(200, ListBody(silences: page.rows.map { $0.row(at: now) }, nextCursor: page.next?.description))
         } catch {
             return .error(503, "the database could not be read; try again")
         }
     }
 
-    /// `POST /api/v1/silences`: validates the body and stores the silence (201), or stores nothing (4xx).
-    public func create(body: Data, contentType: String?, fromLoopback: Bool, now: Date = Date()) async -> Answer {
-        guard fromLoopback else { return Self.refusedRemote }
+    /// The silences after `cursor` in the store's order (newest first, then id), `limit` of them.
+    static func page(_ silences: [Silence], limit: Int, after cursor: PageCursor?) -> Page<Silence> {
+        func key(_ silence: Silence) -> (Int64, String) {
+            (Int64((silence.createdAt.timeIntervalSince1970 * 1e6).rounded()), silence.id.uuidString.lowercased())
+        }
+        let remaining = cursor.map { cursor in
+            silences.filter { key($0).0 < cursor.microseconds || (key($0).0 == cursor.microseconds && key($0).1 < cursor.key) }
+        } ?? silences
+        let shown = Array(remaining.prefix(limit))
+        guard remaining.count > limit, let last = shown.last else { return Page(rows: shown, next: nil) }
+        return Page(rows: shown, next: PageCursor(microseconds: key(last).0, key: key(last).1))
+    }
+
+    /// `POST /api/v1/silences`: validates the body and stores the silence (201), or stores nothing
+    /// (4xx). `author` stands in for a missing `created_by` (the signed-in user or token).
+    public func create(body: Data, contentType: String?, author: String? = nil, now: Date = Date(),
+                       validate: @Sendable (SilenceRequest, Date) -> Result<Silence, SilenceRequestError>) async -> Answer {
         guard contentType?.lowercased().hasPrefix("application/json") == true else {
             return .error(415, "send the silence as JSON with Content-Type: application/json")
         }
         guard body.count <= Self.maximumBodyBytes else { return .error(413, "the body is larger than 64 KiB") }
-        let request: SilenceRequest
+        var request: SilenceRequest
         switch Self.request(from: body) {
         case .success(let parsed): request = parsed
         case .failure(let error): return .error(400, "invalid silence: " + error.problems.joined(separator: "; "), problems: error.problems)
         }
+        if request.createdBy?.isEmpty ?? true, let author { request.createdBy = author }
         switch validate(request, now) {
         case .failure(let error):
             return .error(400, error.description, problems: error.problems)
@@ -87,8 +107,7 @@ public struct SilenceAPI: Sendable {
     }
 
     /// `DELETE /api/v1/silences/{id}`: ends the silence now (200), 404 for an unknown id.
-    public func expire(id text: String, fromLoopback: Bool, now: Date = Date()) async -> Answer {
-        guard fromLoopback else { return Self.refusedRemote }
+    public func expire(id text: String, now: Date = Date()) async -> Answer {
         guard let id = UUID(uuidString: text) else { return .error(404, "'\(text)' is not a silence id") }
         do {
             switch try await store.expire(id, at: now) {
@@ -99,9 +118,6 @@ public struct SilenceAPI: Sendable {
             return .error(503, "the database could not be changed; try again")
         }
     }
-
-    private static let refusedRemote = Answer.error(
-        403, "silences are changed only from loopback (127.0.0.1, ::1) while http_auth is not configured")
 
     /// The keys a request body may have.
     static let bodyKeys: Set<String> = ["matchers", "starts_at", "ends_at", "duration", "comment", "created_by"]
