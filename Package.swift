@@ -153,7 +153,7 @@ let package = Package(
 
         // Test tooling shared by the test targets: a real PostgreSQL, HTTP and SMTP sinks.
         .target(name: "TestSupport", dependencies: [
-            "Postgres", "LocalPostgres", "Primitives",
+            "Curl", "Postgres", "LocalPostgres", "Primitives",
             .product(name: "Logging", package: "swift-log"),
         ], path: "Tests/Support"),
 

@@ -51,19 +51,21 @@ extension ConsoleApp {
             "iso": ConsoleView.iso(alert.startedAt), "started": ConsoleView.time(alert.startedAt),
             "ago": ConsoleView.ago(alert.startedAt, now: now), "severity": alert.severity.rawValue, "rule": alert.rule,
             "status": alert.status.rawValue, "partner": alert.partnerID, "channelID": alert.channelID,
-            "phone": alert.channel.phoneNumber ?? alert.channelID, "phoneName": alert.channel.phoneName ?? "",
+            "phone": alert.channel.phoneNumber ?? (alert.channelID.isEmpty ? "partner \(alert.partnerID)" : alert.channelID), "phoneName": alert.channel.phoneName ?? "",
             "client": alert.channel.clientName ?? alert.channel.clientID ?? "", "waba": alert.channel.wabaName ?? alert.channel.wabaID ?? "",
-            "summary": alert.summary, "notification": alert.notification, "held": alert.heldBack,
+            "summaryText": alert.summary, "notification": alert.notification, "held": alert.heldBack,
             "firing": alert.status == .firing, "back": back,
         ]
         values["resolved"] = alert.resolvedAt.map { ConsoleView.ago($0, now: now) }
+        values["matchers"] = Self.silenceMatchers(alert)
         values["customSilence"] = ConsoleView.link("/silences", FormFields(Self.silenceMatchers(alert).map { ("match", $0) }))
         return values
     }
 
-    /// The matchers that silence exactly this alert: its partner, channel and rule.
+    /// The matchers that silence exactly this alert: its partner, channel (none for a
+    /// partner-wide system alert such as poll_failing) and rule.
     static func silenceMatchers(_ alert: Inspection.AlertRow) -> [String] {
-        ["partner_id=\(alert.partnerID)", "channel_id=\(alert.channelID)", "rule=\(alert.rule)"]
+        ["partner_id=\(alert.partnerID)"] + (alert.channelID.isEmpty ? [] : ["channel_id=\(alert.channelID)"]) + ["rule=\(alert.rule)"]
     }
 
     /// `/alerts/{id}`: the alert, the channel now, a silence form, and the history of its rule on its channel.

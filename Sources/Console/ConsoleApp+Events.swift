@@ -34,7 +34,7 @@ extension ConsoleApp {
             "phone": event.channel.phoneNumber ?? (event.channel.id.isEmpty ? "–" : event.channel.id),
             "phoneName": event.channel.phoneName ?? "", "partner": event.partnerID, "change": change,
             "delivery": row.delivery, "suppressed": !row.notified && (row.inhibitedBy != nil || !row.silencedBy.isEmpty),
-            "summary": event.summary,
+            "summaryText": event.summary,
         ]
     }
 }

@@ -38,6 +38,7 @@ enum ConsoleStylesheet {
         .states table { width: 100%; }
         .states td.value { overflow-wrap: anywhere; }
         meter { width: 70px; height: 10px; }
+        meter::-webkit-meter-optimum-value { background: #5b7db5; }
         .table-wrap { overflow-x: auto; background: var(--card); border: 1px solid var(--line); border-radius: 8px; }
         table { border-collapse: collapse; width: 100%; font-size: 14px; }
         caption { text-align: left; padding: 8px 10px; font-weight: 600; }

@@ -122,11 +122,11 @@ enum ConsoleTemplates {
         <td><a href="{{href}}">{{rule}}</a>{{#resolved}}<br><span class="badge resolved">resolved {{.}}</span>{{/resolved}}</td>
         <td class="nowrap">{{phone}}<br><span class="hint">{{phoneName}}</span></td>
         <td>{{client}}</td><td>{{waba}}</td><td>{{partner}}</td>
-        <td>{{summary}}</td>
+        <td>{{summaryText}}</td>
         <td>{{#held}}<span class="badge held">{{notification}}</span>{{/held}}{{^held}}<span class="hint">{{notification}}</span>{{/held}}</td>
         <td>{{#firing}}<form class="inline" method="post" action="/silences">
         <input type="hidden" name="csrf" value="{{csrf}}">
-        <input type="hidden" name="match" value="partner_id={{partner}}"><input type="hidden" name="match" value="channel_id={{channelID}}"><input type="hidden" name="match" value="rule={{rule}}">
+        {{#matchers}}<input type="hidden" name="match" value="{{.}}">{{/matchers}}
         <input type="hidden" name="duration" value="2h"><input type="hidden" name="comment" value="silenced from the console: {{rule}} on {{phone}}">
         <input type="hidden" name="back" value="{{back}}">
         <button class="secondary" type="submit" aria-label="Silence {{rule}} on {{phone}} for 2 hours">Silence 2h</button></form>
@@ -149,7 +149,7 @@ enum ConsoleTemplates {
         <td>{{partner}}</td>
         <td>{{change}}</td>
         <td>{{#suppressed}}<span class="badge held">{{delivery}}</span>{{/suppressed}}{{^suppressed}}<span class="hint">{{delivery}}</span>{{/suppressed}}</td>
-        <td>{{summary}}</td>
+        <td>{{summaryText}}</td>
         </tr>
         {{/events}}
         {{^events}}<tr><td colspan="8" class="muted">No event matches.</td></tr>{{/events}}
@@ -209,7 +209,7 @@ enum ConsoleTemplates {
         <dl class="facts">
         <dt>Status</dt><dd><span class="badge {{status}}">{{status}}</span> {{notification}}</dd>
         <dt>Severity</dt><dd><span class="badge {{severity}}">{{severity}}</span></dd>
-        <dt>Summary</dt><dd>{{summary}}</dd>
+        <dt>Summary</dt><dd>{{summaryText}}</dd>
         <dt>Started</dt><dd><time datetime="{{iso}}">{{started}}</time> ({{ago}})</dd>
         {{#resolved}}<dt>Resolved</dt><dd>{{.}}</dd>{{/resolved}}
         <dt>Partner</dt><dd>{{partner}}</dd>

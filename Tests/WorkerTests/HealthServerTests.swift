@@ -39,6 +39,37 @@ import Worker
         }
     }
 
+    @Test func withHTTPAuthMetricsNeedCredentialsAndTheProbesStayOpen() async throws {
+        try await TestDatabaseScope.with { database in
+            var config = WorkerHarness.config(interval: .seconds(1), listen: "127.0.0.1:0", database: database)
+            config.httpAuth = HTTPAuthConfig(bearerTokens: [.init(name: "prometheus", token: Secret("scrape-token-0123456789abcdef"))])
+            let poller = FixedPoller()
+            poller.setPaused(true)
+            let running = try await WorkerHarness.start(config: config, database: database, poller: poller,
+                                                        receivers: [RecordingReceiver(name: "ops")],
+                                                        logger: WorkerHarness.logger(LogCapture()))
+            let port = try #require(await running.service.healthServer?.boundPort)
+            #expect(try await httpGet(port: port, "/healthz").status == 200)
+            // The partner is never polled: after 2 × interval it is stale. Strangers learn only that.
+            try await WorkerHarness.eventually("/readyz to report the stale partner") {
+                try await httpGet(port: port, "/readyz").status == 503
+            }
+            #expect(try await httpGet(port: port, "/readyz").body == "not ready\n")
+            let detailed = try await httpSend(port: port, "GET", "/readyz", contentType: nil,
+                                              headers: ["Authorization": "Bearer scrape-token-0123456789abcdef"])
+            #expect(detailed.body.hasPrefix("partner p1:"), "\(detailed.body)")
+            let metrics = try await httpGet(port: port, "/metrics")
+            #expect(metrics.status == 401 && !metrics.body.contains("channelwatch_"))
+            #expect(try await httpGet(port: port, "/").status == 401)
+            #expect(try await httpGet(port: port, "/api/v1/alerts").status == 401)
+            let scraped = try await httpSend(port: port, "GET", "/metrics", contentType: nil,
+                                             headers: ["Authorization": "Bearer scrape-token-0123456789abcdef"])
+            #expect(scraped.status == 200 && scraped.body.contains("channelwatch_delivery_queue_depth"))
+            poller.setPaused(false)
+            try await running.shutDown()
+        }
+    }
+
     @Test func metricsParseAsPrometheusTextAndHaveEveryMetric() async throws {
         try await TestDatabaseScope.with { database in
             let poller = FixedPoller(channelIDs: ["c1"], quality: "High")
@@ -55,6 +86,7 @@ import Worker
             try await WorkerHarness.eventually("the gauges after the delivery") {
                 response = try await httpGet(port: port, "/metrics")
                 return response.body.contains("channelwatch_alerts_firing{rule=\"quality_low\"} 1")
+                    && response.body.contains(#"channelwatch_channels_by_state{partner="p1",field="current_quality_rating",value="Low"} 1"#)
                     && response.body.contains("channelwatch_delivery_queue_depth 0")
                     && response.body.contains("channelwatch_delivery_latency_seconds_count")
             }

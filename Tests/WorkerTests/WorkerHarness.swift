@@ -142,7 +142,7 @@ enum RuleSetFixture {
 
 /// A request with a method and an optional body to 127.0.0.1:`port`; the answer's status and body.
 func httpSend(port: UInt16, _ method: String, _ path: String, body: String? = nil,
-              contentType: String? = "application/json") async throws -> HTTPGetResponse {
+              contentType: String? = "application/json", headers: [String: String] = [:]) async throws -> HTTPGetResponse {
     let configuration = URLSessionConfiguration.ephemeral
     configuration.timeoutIntervalForRequest = 10
     let session = URLSession(configuration: configuration)
@@ -151,6 +151,7 @@ func httpSend(port: UInt16, _ method: String, _ path: String, body: String? = ni
     request.httpMethod = method
     if let body { request.httpBody = Data(body.utf8) }
     if let contentType { request.setValue(contentType, forHTTPHeaderField: "Content-Type") }
+    for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
     let (data, response) = try await session.data(for: request)
     let http = response as! HTTPURLResponse
     return HTTPGetResponse(status: http.statusCode, contentType: http.value(forHTTPHeaderField: "Content-Type") ?? "",
