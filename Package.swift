@@ -145,8 +145,8 @@ let package = Package(
 
         // `channelwatch bench`: throughput, latency and memory figures against the simulator and a real PostgreSQL.
         .target(name: "Bench", dependencies: [
-            "Alerting", "Config", "Curl", "Inbound", "JSON", "LocalPostgres", "Notifiers", "Outbox", "PartnerAPI", "Postgres", "Primitives",
-            "Recording", "Rules", "Worker",
+            "Alerting", "Config", "Console", "Curl", "Inbound", "JSON", "LocalPostgres", "Notifiers", "Outbox", "PartnerAPI", "Postgres",
+            "Primitives", "Recording", "Rules", "Worker",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Prometheus", package: "swift-prometheus"),
         ]),

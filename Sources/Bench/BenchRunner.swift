@@ -1,5 +1,6 @@
 import Primitives
 import Alerting
+import Config
 import Foundation
 import Logging
 import Postgres
@@ -128,14 +129,22 @@ public struct BenchRunner {
             return try await DeliveryThroughputBenchmark(context: context, pipeline: pipeline).run()
         case .scale:
             return try await ScaleBenchmark(context: context).run()
+        case .console:
+            let pipeline = pipeline(rules: rules, context: context, groupBy: ["channel_id"],
+                                    partner: PartnerConfig(id: ConsoleBenchmark.partnerID, apiKey: Secret("unused"), baseURL: "http://127.0.0.1"))
+            return try await ConsoleBenchmark(context: context, pipeline: pipeline).run()
         case .peerAlertmanager:
             let pipeline = throughputPipeline(rules: rules, context: context)
             return try await PeerAlertmanagerBenchmark(context: context, pipeline: pipeline, progress: progress).run()
         }
     }
 
-    private func pipeline(rules: LoadedRules, context: BenchContext, groupBy: [String]) -> BenchPipeline {
-        BenchPipeline(rules: rules, sinkURL: context.sink.url, groupBy: groupBy, database: context.client, logger: logger)
+    private func pipeline(rules: LoadedRules, context: BenchContext, groupBy: [String], partner: PartnerConfig? = nil) -> BenchPipeline {
+        guard let partner else {
+            return BenchPipeline(rules: rules, sinkURL: context.sink.url, groupBy: groupBy, database: context.client, logger: logger)
+        }
+        return BenchPipeline(rules: rules, sinkURL: context.sink.url, groupBy: groupBy, database: context.client, logger: logger,
+                             partners: [partner])
     }
 
     /// The pipeline of the throughput steps, which deliver to `--sink-url` when it is given.

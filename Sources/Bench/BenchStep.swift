@@ -29,15 +29,19 @@ public enum BenchStep: String, Sendable, CaseIterable, Codable {
     /// `channelwatch run` over 10,000, 100,000 (and with `--large` 1,000,000) channels: first and
     /// steady poll against the network bound, CPU, peak RSS and cost per channel.
     case scale
+    /// The web console and the JSON API at N channels with N ÷ 10 alerts firing: each page's
+    /// server time, p95.
+    case console
 
     /// Whether the step needs the simulator subprocess.
     var needsSimulator: Bool { [.poll, .pollNaive, .idleRSS, .runPeakRSS, .record].contains(self) }
 
     /// Whether the step needs the webhook sink.
-    var needsSink: Bool { [.record, .latency, .massChange, .deliveries, .inboundLatency, .peerAlertmanager].contains(self) }
+    var needsSink: Bool { [.record, .latency, .massChange, .deliveries, .inboundLatency, .peerAlertmanager, .console].contains(self) }
 
     /// Whether the step needs PostgreSQL.
     var needsDatabase: Bool {
-        [.idleRSS, .runPeakRSS, .record, .latency, .massChange, .deliveries, .inbound, .inboundLatency, .peerAlertmanager, .scale].contains(self)
+        [.idleRSS, .runPeakRSS, .record, .latency, .massChange, .deliveries, .inbound, .inboundLatency, .peerAlertmanager, .scale,
+         .console].contains(self)
     }
 }

@@ -73,6 +73,14 @@ public final class AccessControl: Sendable {
         return .unauthenticated(challenge: challenge)
     }
 
+    /// The user name a Basic Authorization header names, for logs (never the password).
+    static func basicUsername(_ request: ConsoleRequest) -> String? {
+        guard let encoded = request.header("authorization").flatMap({ credential($0, scheme: "basic") }),
+              let decoded = Data(base64Encoded: encoded).flatMap({ String(data: $0, encoding: .utf8) }),
+              let colon = decoded.firstIndex(of: ":") else { return nil }
+        return String(decoded[..<colon].prefix(64))
+    }
+
     /// The credential after `scheme ` in an Authorization header (scheme in any case).
     private static func credential(_ header: String, scheme: String) -> String? {
         let parts = header.split(separator: " ", maxSplits: 1)

@@ -23,7 +23,7 @@ extension ConsoleApp {
         values["deliveries"] = page.rows.map { Self.deliveryValues($0, now: session.now, back: back) }
         values["hasDead"] = summary.deadDeliveries > 1
         values["deadCount"] = ConsoleView.number(summary.deadDeliveries)
-        return try await render("deliveries", page: "deliveries", title: "Deliveries", values, session)
+        return try await render("deliveries", page: "deliveries", title: "Deliveries", values, session, summary: summary)
     }
 
     static func deliveryValues(_ row: Inspection.DeliveryRow, now: Date, back: String) -> [String: Any] {

@@ -26,11 +26,15 @@ extension ConsoleApp {
 
     /// A page: the layout's values, the counts, and `values` rendered with `template`.
     func render(_ template: String, page: String, title: String, _ values: [String: Any], _ session: ConsoleSession,
-                status: Int = 200) async throws -> ConsoleResponse {
-        let summary = try await inspection.summary()
+                status: Int = 200, summary known: Inspection.Summary? = nil) async throws -> ConsoleResponse {
+        let summary = if let known { known } else { try await inspection.summary() }
         var all = layoutValues(session, page: page, title: title, summary: summary)
         all.merge(values) { _, new in new }
-        return .html(ConsoleView.render(template, all), status: status)
+        let started = ContinuousClock.now
+        var response = ConsoleResponse.html(ConsoleView.render(template, all), status: status)
+        // The template's share of the answer's time, beside the total that respond() adds.
+        response.headers.append(("Server-Timing", "render;dur=\(ConsoleView.milliseconds(since: started))"))
+        return response
     }
 
     /// A short page saying what went wrong (no database query: the database may be what failed).

@@ -63,7 +63,13 @@ public struct ConsoleApp: Sendable {
         var response: ConsoleResponse
         switch await access.verdict(for: request, auth: context.httpAuth) {
         case .unauthenticated(let challenge):
-            logger.debug("console request refused: no valid credentials", metadata: ["peer": "\(request.peer)"])
+            if request.header("authorization") != nil {
+                // Credentials that do not match are worth an operator's eye (a typo, or someone guessing); never the password.
+                logger.warning("console: credentials refused", metadata: [
+                    "peer": "\(request.peer)", "path": "/\(request.segments.joined(separator: "/"))",
+                    "user": "\(AccessControl.basicUsername(request) ?? "(bearer token)")",
+                ])
+            }
             response = wantsJSON
                 ? .jsonError(401, "credentials required: HTTP Basic (an http_auth user) or Authorization: Bearer (an http_auth token)")
                 : ConsoleResponse.text("401 Unauthorized: sign in with an http_auth user\n", status: 401)
@@ -79,9 +85,7 @@ public struct ConsoleApp: Sendable {
             }
         }
         Self.addSecurityHeaders(&response, stylesheet: route == .stylesheet)
-        let elapsed = ContinuousClock.now - started
-        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-        response.headers.append(("Server-Timing", String(format: "app;dur=%.2f", milliseconds)))
+        response.headers.append(("Server-Timing", "app;dur=\(ConsoleView.milliseconds(since: started))"))
         if request.method == "HEAD" { response.body = Data() }
         return response
     }

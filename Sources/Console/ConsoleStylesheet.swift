@@ -36,7 +36,7 @@ enum ConsoleStylesheet {
                           margin: 16px 0; }
         .states { display: grid; grid-template-columns: repeat(auto-fit, minmax(230px, 1fr)); gap: 12px; }
         .states table { width: 100%; }
-        .states td.value { overflow-wrap: anywhere; }
+        .states td.value { overflow-wrap: break-word; }
         meter { width: 70px; height: 10px; }
         meter::-webkit-meter-optimum-value { background: #5b7db5; }
         .table-wrap { overflow-x: auto; background: var(--card); border: 1px solid var(--line); border-radius: 8px; }
@@ -74,7 +74,7 @@ enum ConsoleStylesheet {
                    border: 1px solid var(--line); border-radius: 8px; padding: 10px 14px; }
         dl.facts dt { color: var(--muted); }
         dl.facts dd { margin: 0; word-break: break-word; }
-        code { font-size: 13px; background: #eef1f5; padding: 0 4px; border-radius: 4px; overflow-wrap: anywhere; }
+        code { font-size: 13px; background: #eef1f5; padding: 0 4px; border-radius: 4px; overflow-wrap: break-word; }
         footer { color: var(--muted); font-size: 12px; text-align: center; padding: 16px; }
         @media (max-width: 640px) {
             main { padding: 10px; }

@@ -45,20 +45,21 @@ extension Inspection {
 
     private static let alertColumns = """
         a.id, a.partner_id, a.channel_id, a.rule, a.severity, a.status, a.started_at, a.resolved_at,
-        e.summary, e.channel, a.held_back, COALESCE(e.silenced_by::text[], '{}') AS silenced_by, e.inhibited_by,
+        e.summary, a.channel, a.held_back, COALESCE(e.silenced_by::text[], '{}') AS silenced_by, e.inhibited_by,
         \(PageCursor.microsecondsSQL("a.started_at")) AS cursor_us
         """
 
     /// Alerts, newest first, a page at a time; `status` is `firing`, `resolved` or nil for both.
+    /// The filters read the alerts alone; only the page's rows are joined to their events.
     public func alerts(_ filter: Filter) async throws -> Page<AlertRow> {
         var sql = alertConditions(filter)
         sql.addCursor(filter.cursor, time: "a.started_at", key: "a.id", keyType: "uuid")
         let limit = sql.bind(.int64(Int64(filter.limit + 1)))
         let rows = try await database.query("""
+            WITH page AS (SELECT a.* FROM alerts a \(sql.clause) ORDER BY a.started_at DESC, a.id DESC LIMIT \(limit))
             SELECT \(Self.alertColumns)
-            FROM alerts a JOIN events e ON e.id = a.fired_event_id
-            \(sql.clause)
-            ORDER BY a.started_at DESC, a.id DESC LIMIT \(limit)
+            FROM page a JOIN events e ON e.id = a.fired_event_id
+            ORDER BY a.started_at DESC, a.id DESC
             """, sql.parameters)
         return try Self.page(rows, limit: filter.limit, read: Self.alertRow) { row, alert in
             PageCursor(microseconds: try row.decode(Int64.self, "cursor_us"), key: alert.id.uuidString.lowercased())
@@ -68,9 +69,7 @@ extension Inspection {
     /// How many alerts match `filter` (its cursor and limit aside).
     public func alertCount(_ filter: Filter) async throws -> Int {
         let sql = alertConditions(filter)
-        return try await database.query("""
-            SELECT count(*) AS n FROM alerts a JOIN events e ON e.id = a.fired_event_id \(sql.clause)
-            """, sql.parameters)[0].decode(Int.self, "n")
+        return try await database.query("SELECT count(*) AS n FROM alerts a \(sql.clause)", sql.parameters)[0].decode(Int.self, "n")
     }
 
     /// One alert by id; nil when there is none.
@@ -88,7 +87,7 @@ extension Inspection {
         sql.add(filter.status) { "a.status = \($0)" }
         sql.add(filter.severity) { "a.severity = \($0)" }
         if let since = filter.since { sql.add("a.started_at >= \(sql.bind(.timestamp(since)))") }
-        sql.addChannelFilters(filter, column: "e.channel")
+        sql.addChannelFilters(filter, column: "a.channel")
         return sql
     }
 

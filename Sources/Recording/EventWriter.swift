@@ -158,13 +158,13 @@ struct EventWriter {
         let fired = events.filter { $0.status == .firing }
         if !fired.isEmpty {
             try await connection.execute("""
-                INSERT INTO alerts (id, partner_id, channel_id, rule, severity, status, fired_event_id, started_at)
-                SELECT gen_random_uuid(), $1, x.channel_id, x.rule, x.severity, 'firing', x.event_id::uuid, $2
-                FROM unnest($3::text[], $4::text[], $5::text[], $6::text[]) AS x(channel_id, rule, severity, event_id)
+                INSERT INTO alerts (id, partner_id, channel_id, rule, severity, status, fired_event_id, started_at, channel)
+                SELECT gen_random_uuid(), $1, x.channel_id, x.rule, x.severity, 'firing', x.event_id::uuid, $2, x.channel::jsonb
+                FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS x(channel_id, rule, severity, event_id, channel)
                 ON CONFLICT (partner_id, channel_id, rule) WHERE status = 'firing' DO NOTHING
                 """, [.text(partnerID), .timestamp(observedAt), .textArray(fired.map(\.channel.id)),
                       .textArray(fired.map(\.rule)), .textArray(fired.map(\.severity.rawValue)),
-                      .textArray(fired.map(\.id.uuidString))])
+                      .textArray(fired.map(\.id.uuidString)), .textArray(fired.map(\.channel.jsonText))])
         }
         let resolved = events.filter { $0.status == .resolved }
         if !resolved.isEmpty {

@@ -60,6 +60,18 @@ import TestSupport
                 throw error
             }
             await browser.quit()
+
+            // The CLI's listings run the same queries, with the same filters.
+            let port = ["CW_TEST_WEBHOOK_PORT": "\(webhookPort)"]
+            let searched = try await world.command(["alerts", "--search", "Shop 2", "--json"], extraEnvironment: port)
+            #expect(searched.succeeded, "\(searched.standardError)")
+            let rows = (try? JSONSerialization.jsonObject(with: Data(searched.standardOutput.utf8))) as? [[String: Any]] ?? []
+            #expect(rows.compactMap { $0["channel_id"] as? String } == ["c2"], "\(searched.standardOutput)")
+            let byClient = try await world.command(["events", "--client", "client-0", "--status", "firing"], extraEnvironment: port)
+            #expect(byClient.standardOutput.contains("availability_error") && !byClient.standardOutput.contains("+493000001 "),
+                    "\(byClient.standardOutput)")
+            let bad = try await world.command(["alerts", "--severity", "urgent"], extraEnvironment: port)
+            #expect(bad.exitCode != 0 && bad.standardError.contains("urgent"), "\(bad.standardError)")
         }
     }
 

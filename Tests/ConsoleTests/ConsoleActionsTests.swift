@@ -51,6 +51,17 @@ import Testing
         }
     }
 
+    @Test func anOversizedFormIsRefusedUnread() async throws {
+        try await ConsoleWorld.with { world in
+            let (token, headers) = try await Self.browser(world)
+            let huge = "csrf=\(token)&match=channel_id%3Dc1&duration=1h&comment=" + String(repeating: "x", count: 70_000)
+            let answer = await world.request("POST", "/silences", body: huge, headers: headers)
+            #expect(answer.status == 413)
+            #expect(await world.request("POST", "/api/v1/silences", body: huge, headers: ["Content-Type": "application/json"]).status == 413)
+            #expect(try await world.count("SELECT count(*) FROM silences") == 0)
+        }
+    }
+
     @Test func changesFromElsewhereNeedHTTPAuth() async throws {
         try await ConsoleWorld.with { world in
             let (token, headers) = try await Self.browser(world)
