@@ -4,7 +4,7 @@ enum ConsoleTemplates {
     static let all: [String: String] = [
         "layout": layout, "overview": overview, "alerts": alerts, "alert": alert, "events": events,
         "deliveries": deliveries, "silences": silences, "webhooks": webhooks, "message": message,
-        "filters": filters, "pager": pager, "delivery-rows": deliveryRows, "event-rows": eventRows,
+        "filters": filters, "pager": pager, "delivery-table": deliveryTable, "event-table": eventTable,
     ]
 
     static let layout = """
@@ -140,7 +140,10 @@ enum ConsoleTemplates {
         {{/content}}{{/layout}}
         """
 
-    static let eventRows = """
+    /// The head and rows of an events table (the events page, an alert's history).
+    static let eventTable = """
+        <thead><tr><th scope="col">Observed</th><th scope="col">Status</th><th scope="col">Rule</th><th scope="col">Phone</th><th scope="col">Partner</th><th scope="col">From → to</th><th scope="col">Delivery</th><th scope="col">Summary</th></tr></thead>
+        <tbody>
         {{#events}}<tr>
         <td class="nowrap"><time datetime="{{iso}}">{{observed}}</time><br><span class="hint">{{ago}}</span></td>
         <td><span class="badge {{status}}">{{status}}</span></td>
@@ -153,6 +156,7 @@ enum ConsoleTemplates {
         </tr>
         {{/events}}
         {{^events}}<tr><td colspan="8" class="muted">No event matches.</td></tr>{{/events}}
+        </tbody>
         """
 
     static let events = """
@@ -161,16 +165,16 @@ enum ConsoleTemplates {
         {{>filters}}
         <div class="table-wrap"><table>
         <caption>Events, newest first</caption>
-        <thead><tr><th scope="col">Observed</th><th scope="col">Status</th><th scope="col">Rule</th><th scope="col">Phone</th><th scope="col">Partner</th><th scope="col">From → to</th><th scope="col">Delivery</th><th scope="col">Summary</th></tr></thead>
-        <tbody>
-        {{>event-rows}}
-        </tbody>
+        {{>event-table}}
         </table></div>
         {{>pager}}
         {{/content}}{{/layout}}
         """
 
-    static let deliveryRows = """
+    /// The head and rows of a deliveries table (the deliveries page, an alert's history).
+    static let deliveryTable = """
+        <thead><tr><th scope="col">Created</th><th scope="col">Receiver</th><th scope="col">Status</th><th scope="col" class="num">Attempts</th><th scope="col" class="num">Events</th><th scope="col">Group</th><th scope="col">Next / done</th><th scope="col">Last error</th><th scope="col">Action</th></tr></thead>
+        <tbody>
         {{#deliveries}}<tr>
         <td class="nowrap"><time datetime="{{iso}}">{{created}}</time><br><span class="hint">{{ago}}</span></td>
         <td>{{receiver}}</td>
@@ -184,6 +188,7 @@ enum ConsoleTemplates {
         </tr>
         {{/deliveries}}
         {{^deliveries}}<tr><td colspan="9" class="muted">No delivery matches.</td></tr>{{/deliveries}}
+        </tbody>
         """
 
     static let deliveries = """
@@ -194,10 +199,7 @@ enum ConsoleTemplates {
         <p class="hint">A dead delivery gave up (a refusal such as Slack's <code>invalid_payload</code>, or 24 h of failures); Retry queues it again, due now, with the same delivery id.</p>
         <div class="table-wrap"><table>
         <caption>Deliveries, newest first</caption>
-        <thead><tr><th scope="col">Created</th><th scope="col">Receiver</th><th scope="col">Status</th><th scope="col" class="num">Attempts</th><th scope="col" class="num">Events</th><th scope="col">Group</th><th scope="col">Next / done</th><th scope="col">Last error</th><th scope="col">Action</th></tr></thead>
-        <tbody>
-        {{>delivery-rows}}
-        </tbody>
+        {{>delivery-table}}
         </table></div>
         {{>pager}}
         {{/content}}{{/layout}}
@@ -236,10 +238,7 @@ enum ConsoleTemplates {
         {{/firing}}
         <h2>Events of this rule on this channel</h2>
         <div class="table-wrap"><table>
-        <thead><tr><th scope="col">Observed</th><th scope="col">Status</th><th scope="col">Rule</th><th scope="col">Phone</th><th scope="col">Partner</th><th scope="col">From → to</th><th scope="col">Delivery</th><th scope="col">Summary</th></tr></thead>
-        <tbody>
-        {{>event-rows}}
-        </tbody>
+        {{>event-table}}
         </table></div>
         <h2>Times it fired</h2>
         <div class="table-wrap"><table>
@@ -250,10 +249,7 @@ enum ConsoleTemplates {
         </table></div>
         <h2>Deliveries</h2>
         <div class="table-wrap"><table>
-        <thead><tr><th scope="col">Created</th><th scope="col">Receiver</th><th scope="col">Status</th><th scope="col" class="num">Attempts</th><th scope="col" class="num">Events</th><th scope="col">Group</th><th scope="col">Next / done</th><th scope="col">Last error</th><th scope="col">Action</th></tr></thead>
-        <tbody>
-        {{>delivery-rows}}
-        </tbody>
+        {{>delivery-table}}
         </table></div>
         {{/content}}{{/layout}}
         """

@@ -61,9 +61,7 @@ extension Inspection {
             FROM page a JOIN events e ON e.id = a.fired_event_id
             ORDER BY a.started_at DESC, a.id DESC
             """, sql.parameters)
-        return try Self.page(rows, limit: filter.limit, read: Self.alertRow) { row, alert in
-            PageCursor(microseconds: try row.decode(Int64.self, "cursor_us"), key: alert.id.uuidString.lowercased())
-        }
+        return try Self.page(rows, limit: filter.limit, read: Self.alertRow) { $0.id.uuidString.lowercased() }
     }
 
     /// How many alerts match `filter` (its cursor and limit aside).
@@ -105,12 +103,13 @@ extension Inspection {
     }
 
     /// The rows of a page fetched with one row more than `limit`: that extra row only tells
-    /// that a next page exists, which starts after the last row shown.
+    /// that a next page exists, which starts after the last row shown — at its `cursor_us`
+    /// column and its `key`.
     static func page<Row>(_ rows: [PostgresRow], limit: Int, read: (PostgresRow) throws -> Row,
-                          cursor: (PostgresRow, Row) throws -> PageCursor) throws -> Page<Row> {
+                          key: (Row) -> String) throws -> Page<Row> {
         let shown = Array(rows.prefix(limit))
         let items = try shown.map(read)
         guard rows.count > limit, let last = shown.last, let lastItem = items.last else { return Page(rows: items, next: nil) }
-        return Page(rows: items, next: try cursor(last, lastItem))
+        return Page(rows: items, next: PageCursor(microseconds: try last.decode(Int64.self, "cursor_us"), key: key(lastItem)))
     }
 }

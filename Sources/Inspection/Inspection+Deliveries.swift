@@ -37,9 +37,7 @@ extension Inspection {
             FROM deliveries d \(sql.clause)
             ORDER BY d.created_at DESC, d.id DESC LIMIT \(limit)
             """, sql.parameters)
-        return try Self.page(rows, limit: filter.limit, read: Self.deliveryRow) { row, delivery in
-            PageCursor(microseconds: try row.decode(Int64.self, "cursor_us"), key: delivery.id.uuidString.lowercased())
-        }
+        return try Self.page(rows, limit: filter.limit, read: Self.deliveryRow) { $0.id.uuidString.lowercased() }
     }
 
     /// The deliveries that carried any of `events`, newest first.

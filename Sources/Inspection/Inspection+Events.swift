@@ -55,9 +55,7 @@ extension Inspection {
             FROM events \(sql.clause)
             ORDER BY observed_at DESC, id DESC LIMIT \(limit)
             """, sql.parameters)
-        return try Self.page(rows, limit: filter.limit, read: Self.eventRow) { row, event in
-            PageCursor(microseconds: try row.decode(Int64.self, "cursor_us"), key: event.event.id.uuidString.lowercased())
-        }
+        return try Self.page(rows, limit: filter.limit, read: Self.eventRow) { $0.event.id.uuidString.lowercased() }
     }
 
     static func eventRow(_ row: PostgresRow) throws -> EventRow {

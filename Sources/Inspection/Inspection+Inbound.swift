@@ -48,9 +48,7 @@ extension Inspection {
             FROM inbound_webhooks \(sql.clause)
             ORDER BY received_at DESC, id DESC LIMIT \(limit)
             """, sql.parameters)
-        return try Self.page(rows, limit: filter.limit, read: Self.inboundRow) { row, inbound in
-            PageCursor(microseconds: try row.decode(Int64.self, "cursor_us"), key: String(inbound.id))
-        }
+        return try Self.page(rows, limit: filter.limit, read: Self.inboundRow) { String($0.id) }
     }
 
     static func inboundRow(_ row: PostgresRow) throws -> InboundRow {
