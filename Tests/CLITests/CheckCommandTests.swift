@@ -32,6 +32,52 @@ import TestSupport
         }
     }
 
+    @Test func warnsAboutAnOpenConsoleAndRedactsHTTPAuth() async throws {
+        let rules = ChannelWatchBinary.repositoryRoot.appendingPathComponent("Rules").path
+        let open = try write("partners: [{id: p1, api_key: k}]\nrules: [\(rules)]\nlisten: \"0.0.0.0:9464\"\n")
+        defer { try? FileManager.default.removeItem(at: open) }
+        let warned = try await ChannelWatchBinary.run(["check"], in: open)
+        #expect(warned.succeeded, "a warning, not an error: \(warned.standardError)")
+        #expect(warned.standardError.contains("'listen: 0.0.0.0:9464' is not a loopback address and 'http_auth' is not set"),
+                "\(warned.standardError)")
+
+        let hash = "$2b$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW"
+        let closed = try write("""
+            partners: [{id: p1, api_key: k}]
+            rules: [\(rules)]
+            listen: "0.0.0.0:9464"
+            http_auth:
+              users: [{username: ana, password_hash: "\(hash)"}]
+              bearer_tokens: [{name: prometheus, token: TOKENSECRET-0123456789}]
+            """)
+        defer { try? FileManager.default.removeItem(at: closed) }
+        let quiet = try await ChannelWatchBinary.run(["check"], in: closed)
+        #expect(quiet.succeeded && !quiet.standardError.contains("loopback"), "\(quiet.standardError)")
+        let everything = quiet.standardOutput + quiet.standardError
+        #expect(!everything.contains("R9h/cIPz") && !everything.contains("TOKENSECRET"), "\(quiet.standardOutput)")
+        #expect(quiet.standardOutput.contains("username: ana"))
+    }
+
+    @Test func hashPasswordMakesAHashCheckAccepts() async throws {
+        let binary = ChannelWatchBinary.url.path
+        let made = try await ProcessRunner.run("/bin/sh", ["-c", "printf '%s' 'correct horse' | '\(binary)' hash-password --cost 10"],
+                                               environment: ["PATH": "/usr/bin:/bin"], workingDirectory: FileManager.default.temporaryDirectory,
+                                               timeout: .seconds(30))
+        let hash = made.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(made.succeeded && hash.hasPrefix("$2b$10$") && hash.count == 60, "\(made.standardOutput) \(made.standardError)")
+        #expect(!made.standardOutput.contains("correct horse"))
+        let config = try write("partners: [{id: p1, api_key: k}]\nhttp_auth: {users: [{username: ana, password_hash: '\(hash)'}]}\n")
+        defer { try? FileManager.default.removeItem(at: config) }
+        let rules = ChannelWatchBinary.repositoryRoot.appendingPathComponent("Rules").path
+        let checked = try await ChannelWatchBinary.run(["check", "--rules", rules], in: config)
+        #expect(checked.succeeded, "check reads the hash it made: \(checked.standardError)")
+        let empty = try await ProcessRunner.run("/bin/sh", ["-c", "'\(binary)' hash-password < /dev/null"], environment: ["PATH": "/usr/bin:/bin"],
+                                                workingDirectory: FileManager.default.temporaryDirectory, timeout: .seconds(30))
+        #expect(!empty.succeeded && empty.standardError.contains("no password on standard input"))
+        let badCost = try await ChannelWatchBinary.run(["hash-password", "--cost", "40"])
+        #expect(!badCost.succeeded && badCost.standardError.contains("--cost must be from 10 to 16"))
+    }
+
     @Test func warnsAboutAnInhibitRuleNamingNoLoadedRule() async throws {
         let rules = ChannelWatchBinary.repositoryRoot.appendingPathComponent("Rules").path
         let directory = try write("""
