@@ -79,13 +79,7 @@ extension Inspection {
 
     private func alertConditions(_ filter: Filter) -> SQLConditions {
         var sql = SQLConditions()
-        sql.add(filter.partner) { "a.partner_id = \($0)" }
-        sql.add(filter.channel) { "a.channel_id = \($0)" }
-        sql.add(filter.rule) { "a.rule = \($0)" }
-        sql.add(filter.status) { "a.status = \($0)" }
-        sql.add(filter.severity) { "a.severity = \($0)" }
-        if let since = filter.since { sql.add("a.started_at >= \(sql.bind(.timestamp(since)))") }
-        sql.addChannelFilters(filter, column: "a.channel")
+        sql.addFactFilters(filter, table: "a.", time: "started_at")
         return sql
     }
 

@@ -40,13 +40,7 @@ extension Inspection {
     /// Events, newest first, a page at a time.
     public func events(_ filter: Filter) async throws -> Page<EventRow> {
         var sql = SQLConditions()
-        sql.add(filter.partner) { "partner_id = \($0)" }
-        sql.add(filter.channel) { "channel_id = \($0)" }
-        sql.add(filter.rule) { "rule = \($0)" }
-        sql.add(filter.status) { "status = \($0)" }
-        sql.add(filter.severity) { "severity = \($0)" }
-        if let since = filter.since { sql.add("observed_at >= \(sql.bind(.timestamp(since)))") }
-        sql.addChannelFilters(filter, column: "channel")
+        sql.addFactFilters(filter, table: "", time: "observed_at")
         sql.addCursor(filter.cursor, time: "observed_at", key: "id", keyType: "uuid")
         let limit = sql.bind(.int64(Int64(filter.limit + 1)))
         let rows = try await database.query("""

@@ -36,7 +36,20 @@ struct SQLConditions {
         conditions.append("(\(time), \(key)) < (\(PageCursor.timestampSQL(at)), \(last)::\(keyType))")
     }
 
-    /// The filters on a channel summary column (`events.channel`): WABA, client, and the search
+    /// The filters alerts and events share — partner, channel, rule, status, severity, since
+    /// (on `time`), and the channel's WABA, client and search — on the columns of `table`
+    /// (`"a."` for alerts, `""` for events), which both name alike.
+    mutating func addFactFilters(_ filter: Inspection.Filter, table: String, time: String) {
+        add(filter.partner) { "\(table)partner_id = \($0)" }
+        add(filter.channel) { "\(table)channel_id = \($0)" }
+        add(filter.rule) { "\(table)rule = \($0)" }
+        add(filter.status) { "\(table)status = \($0)" }
+        add(filter.severity) { "\(table)severity = \($0)" }
+        if let since = filter.since { add("\(table)\(time) >= \(bind(.timestamp(since)))") }
+        addChannelFilters(filter, column: "\(table)channel")
+    }
+
+    /// The filters on a channel summary column (`events.channel`, `alerts.channel`): WABA, client, and the search
     /// by phone number (its digits, when the text looks like a number) or by phone, client or
     /// WABA name.
     mutating func addChannelFilters(_ filter: Inspection.Filter, column: String) {
